@@ -1,0 +1,16 @@
+import { createRoute } from '@hono/zod-openapi';
+import { problemResponses } from '../lib/openapi.ts';
+import { summaryQuerySchema, summaryResultSchema } from './summary.schemas.ts';
+
+export const summary = createRoute({
+  method: 'get',
+  path: '/analytics/summary',
+  tags: ['Analytics'],
+  summary: 'NPS per group (statistics.md definitions, unrounded)',
+  request: { query: summaryQuerySchema },
+  responses: {
+    200: { description: 'Per-group and total blocks', content: { 'application/json': { schema: summaryResultSchema } } },
+    ...problemResponses(400, 404),
+  },
+});
+export type SummaryRoute = typeof summary;

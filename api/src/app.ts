@@ -1,0 +1,36 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { analyticsRouter } from './analytics/analytics.index.ts';
+import { distributionRouter } from './distribution/distribution.index.ts';
+import { createApp, createRouter } from './lib/create-app.ts';
+import type { AppDeps } from './lib/types.ts';
+import { respondRouter } from './responses/responses.index.ts';
+import { surveysRouter } from './surveys/surveys.index.ts';
+
+const health = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['Operations'],
+  summary: 'Liveness and database reachability',
+  responses: {
+    200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
+  },
+});
+
+const healthRouter = createRouter().openapi(health, async (c) => {
+  await c.get('deps').sql`select 1`;
+  return c.json({ status: 'ok' as const }, 200);
+});
+
+/** The whole API, mounted under /api. */
+export function buildApp(deps: AppDeps) {
+  const app = createApp(deps);
+  const routers = [healthRouter, surveysRouter, distributionRouter, respondRouter, analyticsRouter];
+  for (const router of routers) app.route('/api', router);
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Rental satisfaction API', version: '0.1.0', description: 'Surveys, invitations, answers and satisfaction analytics for car rental.' },
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof buildApp>;

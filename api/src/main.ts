@@ -1,0 +1,98 @@
+// `npm start`: one process serving the web app and the API on one port, with its own PostgreSQL
+// unless DATABASE_URL names one.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { buildApp } from './app.ts';
+import { createDatabase } from './db/client.ts';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresServer } from './db/embedded.ts';
+import { applyMigrations } from './db/migrate.ts';
+import { seedDemoData } from './demo/seed.ts';
+import { parseEnv } from './env.ts';
+import { log, setLogLevel } from './lib/logger.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const webBuild = path.join(repoRoot, 'web', 'build', 'handler.js');
+const API_FETCH = Symbol.for('rental-satisfaction.apiFetch');
+
+function buildWebIfMissing() {
+  if (existsSync(webBuild)) return;
+  log.info('Building the web app (first start)…');
+  const result = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('Building the web app failed');
+}
+
+async function main() {
+  const args = new Set(process.argv.slice(2));
+  const env = parseEnv({ ...process.env, ...(args.has('--no-demo') ? { DEMO_DATA: 'false' } : {}) });
+  setLogLevel(env.LOG_LEVEL);
+
+  let embedded: EmbeddedPostgresServer | undefined;
+  let shuttingDown = false;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info(`${signal} received, stopping…`);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => log.warn(`while stopping: ${e}`));
+    await embedded?.stop().catch((e) => log.warn(`while stopping PostgreSQL: ${e}`));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  buildWebIfMissing();
+
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: path.resolve(repoRoot, env.PG_DATA_DIR), port: env.PG_PORT });
+    log.info(`Embedded PostgreSQL running on 127.0.0.1:${embedded.port}`);
+    databaseUrl = await ensureDatabase(embedded.adminUrl, 'rental_satisfaction');
+  }
+  await applyMigrations(databaseUrl);
+
+  const { db, sql } = createDatabase(databaseUrl);
+  cleanups.push(() => sql.end({ timeout: 5 }));
+
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+  const app = buildApp({ db, sql, env, publicUrl, now: () => new Date() });
+
+  if (env.DEMO_DATA) {
+    const seeded = await seedDemoData({ db, sql, now: new Date() });
+    if (seeded) log.info(`Demo data: ${seeded.branches} branches, ${seeded.rentals} rentals, ${seeded.responses} responses`);
+  }
+
+  const apiListener = getRequestListener(app.fetch);
+  // SvelteKit's server-side fetch of /api/... reaches Hono in-process through this (see web/src/hooks.server.ts).
+  (globalThis as Record<symbol, unknown>)[API_FETCH] = (request: Request) => app.fetch(request);
+  const { handler: webHandler } = (await import(pathToFileURL(webBuild).href)) as {
+    handler: (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+  };
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/api' || url.startsWith('/api/')) return void apiListener(req, res);
+    webHandler(req, res, () => {
+      res.statusCode = 404;
+      res.end('Not found');
+    });
+  });
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    log.error(error.code === 'EADDRINUSE' ? `Port ${env.PORT} is already in use; set PORT to another one.` : String(error));
+    void shutdown('error');
+  });
+  server.listen(env.PORT, env.HOST, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : env.PORT;
+    log.info(`Ready: http://localhost:${port}`);
+  });
+}
+
+main().catch((error) => {
+  log.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

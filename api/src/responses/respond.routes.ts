@@ -1,0 +1,45 @@
+import { createRoute } from '@hono/zod-openapi';
+import { problemResponses } from '../lib/openapi.ts';
+import { respondSessionSchema, saveBodySchema, savedResultSchema, submitResultSchema, tokenParamSchema } from './respond.schemas.ts';
+
+const tags = ['Answering (public)'];
+
+export const openSession = createRoute({
+  method: 'get',
+  path: '/respond/{token}',
+  tags,
+  summary: 'The survey behind an invitation link, with piped facts and any answers saved so far',
+  request: { params: tokenParamSchema },
+  responses: {
+    200: { description: 'The survey to answer', content: { 'application/json': { schema: respondSessionSchema } } },
+    ...problemResponses(404, 429),
+  },
+});
+
+export const saveAnswers = createRoute({
+  method: 'put',
+  path: '/respond/{token}',
+  tags,
+  summary: 'Save partial answers (merged into what was saved before; null clears an answer)',
+  request: { params: tokenParamSchema, body: { required: true, content: { 'application/json': { schema: saveBodySchema } } } },
+  responses: {
+    200: { description: 'Saved', content: { 'application/json': { schema: savedResultSchema } } },
+    ...problemResponses(400, 404, 409, 429),
+  },
+});
+
+export const submitAnswers = createRoute({
+  method: 'post',
+  path: '/respond/{token}/submit',
+  tags,
+  summary: 'Finish the response; repeating it returns the same response',
+  request: { params: tokenParamSchema, body: { required: true, content: { 'application/json': { schema: saveBodySchema } } } },
+  responses: {
+    200: { description: 'Finished', content: { 'application/json': { schema: submitResultSchema } } },
+    ...problemResponses(400, 404, 429),
+  },
+});
+
+export type OpenSessionRoute = typeof openSession;
+export type SaveAnswersRoute = typeof saveAnswers;
+export type SubmitAnswersRoute = typeof submitAnswers;
