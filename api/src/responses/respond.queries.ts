@@ -6,6 +6,7 @@ import { ProblemError } from '../lib/problem.ts';
 import {
   fromAnswerRows,
   metricQuestions,
+  pruneHiddenAnswers,
   toAnswerRows,
   validateAnswers,
   type Answers,
@@ -116,14 +117,19 @@ export async function openRespondSession(db: Database, token: string, now: Date,
   };
 }
 
-/** Merges new answers over the saved ones; `null` removes an answer. */
-function mergeAnswers(saved: Answers, incoming: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Merges new answers over the saved ones; `null` removes an answer. Saved answers that the new ones hide
+ * (a changed NPS hiding its follow-up) are dropped; new answers to hidden questions stay and are rejected.
+ */
+function mergeAnswers(def: SurveyDefinition, saved: Answers, incoming: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...saved };
   for (const [id, value] of Object.entries(incoming)) {
     if (value === null) delete merged[id];
     else merged[id] = value;
   }
-  return merged;
+  const kept: Record<string, unknown> = pruneHiddenAnswers(def, merged);
+  for (const id of Object.keys(incoming)) if (id in merged) kept[id] = merged[id];
+  return kept;
 }
 
 function assertValid(def: SurveyDefinition, candidate: Record<string, unknown>, final: boolean) {
@@ -157,7 +163,7 @@ export async function saveRespondAnswers(db: Database, token: string, now: Date,
     const [existing] = await tx.select().from(responses).where(eq(responses.invitationId, row.invitation.id));
     if (existing?.status === 'finished') throw new ProblemError(409, 'Already finished', 'This survey was already submitted.');
     const saved = existing ? await loadAnswers(tx, row.definition, existing.id) : {};
-    const merged = assertValid(row.definition, mergeAnswers(saved, input.answers), false);
+    const merged = assertValid(row.definition, mergeAnswers(row.definition, saved, input.answers), false);
     const responseId = existing?.id ?? (await createResponse(tx, row, input.locale ?? row.definition.defaultLocale, now));
     if (existing && input.locale && input.locale !== existing.locale) {
       await tx.update(responses).set({ locale: input.locale, updatedAt: now }).where(eq(responses.id, existing.id));
@@ -211,7 +217,7 @@ export async function submitRespondAnswers(db: Database, token: string, now: Dat
       return thankYou(row, existing.id, values, true);
     }
     const saved = existing ? await loadAnswers(tx, row.definition, existing.id) : {};
-    const merged = assertValid(row.definition, mergeAnswers(saved, input.answers), true);
+    const merged = assertValid(row.definition, mergeAnswers(row.definition, saved, input.answers), true);
     const locale = input.locale ?? existing?.locale ?? row.definition.defaultLocale;
     const responseId = existing?.id ?? (await createResponse(tx, row, locale, now));
     const startedAt = existing?.startedAt ?? row.invitation.openedAt ?? now;

@@ -21,7 +21,7 @@ export async function createSurvey(db: Database | Tx, input: { name: string; kin
 }
 
 /** Freezes the draft as the next immutable version and makes the survey active. */
-export async function publishSurvey(db: Database, surveyId: string, now = new Date()) {
+export async function publishSurvey(db: Database | Tx, surveyId: string, now = new Date()) {
   return db.transaction(async (tx) => {
     const [survey] = await tx.select().from(surveys).where(eq(surveys.id, surveyId)).for('update');
     if (!survey) throw notFound('No such survey');

@@ -50,7 +50,7 @@ export interface PipeOptions {
   /** IANA time zone for dates; wins over facts.timeZone. */
   timeZone?: string;
   /** Locale used for a localized fact missing in `locale`. */
-  fallbackLocale?: Locale;
+  fallbackLocale?: Locale | string;
 }
 
 /** Anything that looks like a placeholder: "{word}" or "{word.word…}". */
@@ -90,7 +90,7 @@ export function formatFactDate(value: FactDate, locale: string, timeZone?: strin
 }
 
 /** The display value of one placeholder ('' when unknown or missing). */
-export function factValue(name: string, facts: PipingFacts, locale: Locale, options: PipeOptions = {}): string {
+export function factValue(name: string, facts: PipingFacts, locale: Locale | string, options: PipeOptions = {}): string {
   if (!isPipingPlaceholder(name)) return '';
   const [group, key] = name.split('.') as [keyof PipingFacts, string];
   const bag = facts[group];
@@ -113,7 +113,7 @@ const GAP = '\u0000';
 const CLOSING = ',.!?;:)\\]，。！？；：、）」』';
 
 /** Replaces the placeholders of `text` with the facts; missing/unknown ones are left out cleanly. */
-export function pipeText(text: string, facts: PipingFacts, locale: Locale, options: PipeOptions = {}): string {
+export function pipeText(text: string, facts: PipingFacts, locale: Locale | string, options: PipeOptions = {}): string {
   if (!text.includes('{')) return text;
   let gaps = false;
   const replaced = text.replace(PLACEHOLDER_RE, (_m, name: string) => {
@@ -134,8 +134,8 @@ export function pipeText(text: string, facts: PipingFacts, locale: Locale, optio
 export function pipeLocalized(
   text: LocalizedText | null | undefined,
   facts: PipingFacts,
-  locale: Locale,
-  fallbackLocale: Locale,
+  locale: Locale | string,
+  fallbackLocale: Locale | string,
   options: PipeOptions = {},
 ): string {
   return pipeText(localize(text, locale, fallbackLocale), facts, locale, { fallbackLocale, ...options });

@@ -26,30 +26,25 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** null, undefined, a blank string, an empty array or an object of only such values. */
+function isEmptyValue(v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v === 'string') return v.trim() === '';
+  if (Array.isArray(v)) return v.length === 0;
+  if (isPlainObject(v)) return Object.values(v).every(isEmptyValue);
+  return false;
+}
+
 /**
- * Whether a value counts as an answer: not null/undefined, and not empty (text of only spaces, no choice
- * checked and no other text, a matrix with no item). Values of the wrong type count as answered (they are
- * then reported by validateAnswers as `wrong_type`).
+ * Whether a value counts as an answer: not null/undefined and not empty — a text of only spaces,
+ * `{ choices: [] }`, `{ choice: null }`, a matrix `{}` or with only null items are "not answered".
+ * Values of the wrong type count as answered (validateAnswers then reports them as `wrong_type`).
  */
 export function isAnswered(question: Question | undefined, value: unknown): boolean {
   if (value === null || value === undefined) return false;
-  if (!question) return true;
-  switch (question.type) {
-    case 'text':
-      return typeof value !== 'string' || value.trim() !== '';
-    case 'single':
-      return !isPlainObject(value) || (value.choice !== undefined && value.choice !== null && value.choice !== '');
-    case 'multi':
-    case 'problems':
-      if (!isPlainObject(value)) return true;
-      if (Array.isArray(value.choices) && value.choices.length > 0) return true;
-      if (value.choices !== undefined && !Array.isArray(value.choices)) return true;
-      return typeof value.other === 'string' && value.other.trim() !== '';
-    case 'matrix':
-      return !isPlainObject(value) || Object.values(value).some((v) => v !== null && v !== undefined);
-    default:
-      return true;
-  }
+  if (question?.type === 'text') return typeof value !== 'string' || value.trim() !== '';
+  if (question && (question.type === 'nps' || question.type === 'csat' || question.type === 'rating')) return true;
+  return !isEmptyValue(value);
 }
 
 /** The checked choice ids of a single / multi / problems value ([] when none or malformed). */
