@@ -1,3 +1,4 @@
+import { guard } from './access/guard.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { analyticsRouter } from './analytics/analytics.index.ts';
 import { distributionRouter } from './distribution/distribution.index.ts';
@@ -9,6 +10,7 @@ import { surveysRouter } from './surveys/surveys.index.ts';
 const health = createRoute({
   method: 'get',
   path: '/health',
+  ...guard('public'),
   tags: ['Operations'],
   summary: 'Liveness and database reachability',
   responses: {

@@ -1,7 +1,7 @@
 // `npm start`: one process serving the web app and the API on one port, with its own PostgreSQL
 // unless DATABASE_URL names one.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,9 +18,25 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const webBuild = path.join(repoRoot, 'web', 'build', 'handler.js');
 const API_FETCH = Symbol.for('rental-satisfaction.apiFetch');
 
-function buildWebIfMissing() {
-  if (existsSync(webBuild)) return;
-  log.info('Building the web app (first start)…');
+/** Newest modification time under the folders the web build is made from. */
+function newestSourceTime(dirs: string[]): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else newest = Math.max(newest, statSync(full).mtimeMs);
+    }
+  };
+  for (const dir of dirs) if (existsSync(dir)) walk(dir);
+  return newest;
+}
+
+/** Builds the web app when there is no build, or when its sources changed since (after a git pull). */
+function buildWebIfNeeded() {
+  const sources = [path.join(repoRoot, 'web', 'src'), path.join(repoRoot, 'web', 'static'), path.join(repoRoot, 'api', 'src', 'surveys', 'definition')];
+  if (existsSync(webBuild) && statSync(webBuild).mtimeMs >= newestSourceTime(sources)) return;
+  log.info(existsSync(webBuild) ? 'Web sources changed: rebuilding the web app…' : 'Building the web app (first start)…');
   const result = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: repoRoot, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('Building the web app failed');
 }
@@ -44,7 +60,7 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  buildWebIfMissing();
+  buildWebIfNeeded();
 
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {

@@ -1,3 +1,4 @@
+import { guard } from '../access/guard.ts';
 import { createRoute } from '@hono/zod-openapi';
 import { problemResponses } from '../lib/openapi.ts';
 import { summaryQuerySchema, summaryResultSchema } from './summary.schemas.ts';
@@ -5,6 +6,7 @@ import { summaryQuerySchema, summaryResultSchema } from './summary.schemas.ts';
 export const summary = createRoute({
   method: 'get',
   path: '/analytics/summary',
+  ...guard('analytics:read'),
   tags: ['Analytics'],
   summary: 'NPS per group (statistics.md definitions, unrounded)',
   request: { query: summaryQuerySchema },

@@ -1,3 +1,4 @@
+import { guard } from '../access/guard.ts';
 import { createRoute } from '@hono/zod-openapi';
 import { problemResponses } from '../lib/openapi.ts';
 import { rentalInputSchema, rentalResultSchema } from './rentals.schemas.ts';
@@ -5,6 +6,7 @@ import { rentalInputSchema, rentalResultSchema } from './rentals.schemas.ts';
 export const createRental = createRoute({
   method: 'post',
   path: '/rentals',
+  ...guard('rentals:write'),
   tags: ['Distribution'],
   summary: 'Report one finished rental; invites its customer to the post-rental survey once',
   request: { body: { required: true, content: { 'application/json': { schema: rentalInputSchema } } } },

@@ -1,13 +1,16 @@
+import { guard } from '../access/guard.ts';
 import { createRoute } from '@hono/zod-openapi';
 import { problemResponses } from '../lib/openapi.ts';
 import { respondSessionSchema, saveBodySchema, savedResultSchema, submitResultSchema, tokenParamSchema } from './respond.schemas.ts';
 
 const tags = ['Answering (public)'];
+const access = guard('public');
 
 export const openSession = createRoute({
   method: 'get',
   path: '/respond/{token}',
   tags,
+  ...access,
   summary: 'The survey behind an invitation link, with piped facts and any answers saved so far',
   request: { params: tokenParamSchema },
   responses: {
@@ -20,6 +23,7 @@ export const saveAnswers = createRoute({
   method: 'put',
   path: '/respond/{token}',
   tags,
+  ...access,
   summary: 'Save partial answers (merged into what was saved before; null clears an answer)',
   request: { params: tokenParamSchema, body: { required: true, content: { 'application/json': { schema: saveBodySchema } } } },
   responses: {
@@ -32,6 +36,7 @@ export const submitAnswers = createRoute({
   method: 'post',
   path: '/respond/{token}/submit',
   tags,
+  ...access,
   summary: 'Finish the response; repeating it returns the same response',
   request: { params: tokenParamSchema, body: { required: true, content: { 'application/json': { schema: saveBodySchema } } } },
   responses: {

@@ -1,3 +1,4 @@
+import { guard } from '../access/guard.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 
 export const surveySummarySchema = z
@@ -14,6 +15,7 @@ export const surveySummarySchema = z
 export const listSurveys = createRoute({
   method: 'get',
   path: '/surveys',
+  ...guard('surveys:read'),
   tags: ['Surveys'],
   summary: 'All surveys with status, latest version and finished-response count',
   responses: {
