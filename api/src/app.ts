@@ -1,10 +1,12 @@
+import { accessRouter } from './access/access.index.ts';
 import { guard } from './access/guard.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { analyticsRouter } from './analytics/analytics.index.ts';
+import { casesRouter } from './cases/cases.index.ts';
 import { distributionRouter } from './distribution/distribution.index.ts';
 import { createApp, createRouter } from './lib/create-app.ts';
 import type { AppDeps } from './lib/types.ts';
-import { respondRouter } from './responses/responses.index.ts';
+import { explorerRouter, respondRouter } from './responses/responses.index.ts';
 import { surveysRouter } from './surveys/surveys.index.ts';
 
 const health = createRoute({
@@ -26,7 +28,7 @@ const healthRouter = createRouter().openapi(health, async (c) => {
 /** The whole API, mounted under /api. */
 export function buildApp(deps: AppDeps) {
   const app = createApp(deps);
-  const routers = [healthRouter, surveysRouter, distributionRouter, respondRouter, analyticsRouter];
+  const routers = [healthRouter, accessRouter, surveysRouter, distributionRouter, respondRouter, explorerRouter, analyticsRouter, casesRouter];
   for (const router of routers) app.route('/api', router);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,8 +1,10 @@
 import type { AppRouteHandler } from '../lib/types.ts';
+import { analyticsBranchScope } from './scope.ts';
 import { buildSummary } from './summary.queries.ts';
 import type { SummaryRoute } from './summary.routes.ts';
 
 export const summary: AppRouteHandler<SummaryRoute> = async (c) => {
-  const { db, sql, env } = c.get('deps');
-  return c.json(await buildSummary(db, sql, c.req.valid('query'), env.COMPANY_TIME_ZONE), 200);
+  const { sql, env } = c.get('deps');
+  const result = await buildSummary(sql, c.req.valid('query'), { timeZone: env.COMPANY_TIME_ZONE, branchScope: analyticsBranchScope(c) });
+  return c.json(result, 200);
 };

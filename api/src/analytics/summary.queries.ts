@@ -1,96 +1,149 @@
-// The SQL behind /api/analytics/summary: counts per group in one GROUP BY pass; the statistics are
-// computed from those counts by the pure functions in ./statistics.
-import { desc, eq } from 'drizzle-orm';
-import type { Database, Sql } from '../db/client.ts';
-import { surveyVersions } from '../db/schema.ts';
-import { notFound } from '../lib/problem.ts';
-import { metricQuestions, type SurveyDefinition } from '../surveys/definition/index.ts';
-import { npsFromCounts } from './statistics/index.ts';
+// /api/analytics/summary: the headline blocks per group and in total, from one GROUP BY pass over the
+// facts rollup (plus, with weight=branchVolume, one over the rentals for the branch volumes).
+import type { Sql } from '../db/client.ts';
+import type { Locale } from '../surveys/definition/index.ts';
+import { blocksOf, branchWeights, weightedBlocksOf, type MetricBlocks } from './blocks.ts';
+import { ensureFacts } from './facts.ts';
+import { RENTALS_SOURCE, ordinals, resolveFilters, scopeSql, type AnalyticsFilters } from './filters.queries.ts';
+import { isPeriod, type GroupBy } from './filters.schemas.ts';
+import { groupLabel, periodsBetween, totalLabel } from './groups.ts';
+import { addCells, metricCells, metricPlan, type CellSums, type MetricPlan } from './metrics.queries.ts';
 import type { SummaryQuery } from './summary.schemas.ts';
+import { loadSurveyContext, localeOf, type SurveyContext } from './survey-context.ts';
 
-export const DEFAULT_MIN_N = 5;
-
-const groupKeySql = {
-  none: { key: `'all'`, label: `'all'` },
-  branch: { key: 'b.code', label: 'b.name' },
-  region: { key: 'b.region', label: 'b.region' },
-} as const;
-
-export async function latestDefinition(db: Database, surveyId: string): Promise<SurveyDefinition> {
-  const [row] = await db
-    .select({ definition: surveyVersions.definition })
-    .from(surveyVersions)
-    .where(eq(surveyVersions.surveyId, surveyId))
-    .orderBy(desc(surveyVersions.version))
-    .limit(1);
-  if (!row) throw notFound('No published version of this survey');
-  return row.definition as SurveyDefinition;
-}
-
-interface CountsRow {
+export interface GroupResult extends MetricBlocks {
   key: string;
   label: string;
   responses: number;
-  promoters: number;
-  passives: number;
-  detractors: number;
+  suppressed: boolean;
+  nEffective?: number | null;
 }
 
-export async function summaryCounts(sql: Sql, query: SummaryQuery, npsQuestion: string | null, timeZone: string) {
-  const group = groupKeySql[query.groupBy];
-  // Finished time is compared in the company time zone: "to" is inclusive of its whole day.
-  return sql<CountsRow[]>`
-    select ${sql.unsafe(group.key)} as key, ${sql.unsafe(group.label)} as label,
-           count(*)::int as responses,
-           count(*) filter (where a.value_number >= 9)::int as promoters,
-           count(*) filter (where a.value_number between 7 and 8)::int as passives,
-           count(*) filter (where a.value_number <= 6)::int as detractors
-    from responses r
-    join branches b on b.id = r.branch_id
-    left join answers a on a.response_id = r.id and a.question_id = ${npsQuestion ?? ''} and a.item_id is null
-    where r.survey_id = ${query.survey}
-      and r.status = 'finished'
-      and (${query.from ?? null}::date is null or r.finished_at >= (${query.from ?? null}::date)::timestamp at time zone ${timeZone})
-      and (${query.to ?? null}::date is null or r.finished_at < (${query.to ?? null}::date + 1)::timestamp at time zone ${timeZone})
-    group by 1, 2
-    order by 1`;
+export interface AnalyticsRequest {
+  survey: SurveyContext;
+  filters: AnalyticsFilters;
+  plan: MetricPlan;
+  locale: Locale;
 }
 
-export function summaryGroup(row: Omit<CountsRow, 'key' | 'label'> & { key: string; label: string }, minN: number) {
-  const nps = npsFromCounts(row);
-  const suppressed = nps.n < minN;
-  return {
-    key: row.key,
-    label: row.label,
-    responses: row.responses,
-    suppressed,
-    nps: suppressed ? { ...nps, score: null, se: null, ci95: null } : nps,
-  };
+/** Loads the survey, checks the filters and brings the facts up to date: the start of every analytics query. */
+export async function prepare(
+  sql: Sql,
+  query: Parameters<typeof resolveFilters>[1],
+  options: { timeZone: string; branchScope: string[] | null },
+): Promise<AnalyticsRequest> {
+  const survey = await loadSurveyContext(sql, query.survey);
+  const filters = await resolveFilters(sql, query, options);
+  const layout = await ensureFacts(sql, survey);
+  return { survey, filters, plan: metricPlan(survey, layout), locale: localeOf(survey, query.lang) };
 }
 
-export async function buildSummary(db: Database, sql: Sql, query: SummaryQuery, timeZone: string) {
-  const definition = await latestDefinition(db, query.survey);
-  const npsQuestion = metricQuestions(definition).nps;
-  const minN = definition.settings?.minN ?? DEFAULT_MIN_N;
-  const rows = await summaryCounts(sql, query, npsQuestion, timeZone);
-  const totals = rows.reduce(
-    (acc, r) => ({
-      key: 'total',
-      label: 'total',
-      responses: acc.responses + r.responses,
-      promoters: acc.promoters + r.promoters,
-      passives: acc.passives + r.passives,
-      detractors: acc.detractors + r.detractors,
-    }),
-    { key: 'total', label: 'total', responses: 0, promoters: 0, passives: 0, detractors: 0 },
-  );
+/** Finished rentals (returned in the period) per group and pickup branch: the N_h of post-stratification. */
+async function branchVolumes(sql: Sql, filters: AnalyticsFilters, groupBy: GroupBy, period?: { from: string | null; to: string | null }) {
+  const scope = scopeSql(sql, RENTALS_SOURCE, filters, [groupBy], { period });
+  const rows = await sql<{ k0?: string; branch_id: string; volume: number }[]>`
+    select ${scope.keys ? sql`${scope.keys}, ` : sql``}x.pickup_branch_id as branch_id, count(*)::int as volume
+    from rentals x ${scope.joins}
+    where ${scope.where}
+    group by ${sql.unsafe(ordinals(scope.keyCount * 2 + 1))}`;
+  const byGroup = new Map<string, Map<string, number>>();
+  for (const row of rows) {
+    const key = row.k0 ?? 'all';
+    const map = byGroup.get(key) ?? new Map<string, number>();
+    map.set(row.branch_id, row.volume);
+    byGroup.set(key, map);
+  }
+  return byGroup;
+}
+
+function groupResult(
+  req: AnalyticsRequest,
+  key: string,
+  label: string,
+  cells: CellSums[],
+  volumes: Map<string, number> | null,
+): GroupResult & { cell: CellSums } {
+  const ctx = { plan: req.plan, survey: req.survey, locale: req.locale, minN: req.survey.minN };
+  const cell = addCells(cells, { items: req.plan.items.length, dimensions: req.plan.dimensions.length });
+  const suppressed = cell.responses < req.survey.minN;
+  if (volumes) {
+    const { nEffective, ...blocks } = weightedBlocksOf(branchWeights(cells, volumes), cell, ctx);
+    return { key, label, responses: cell.responses, suppressed, nEffective, ...blocks, cell };
+  }
+  return { key, label, responses: cell.responses, suppressed, ...blocksOf(cell, ctx), cell };
+}
+
+export interface GroupedResult {
+  groups: (GroupResult & { cell: CellSums })[];
+  total: GroupResult & { cell: CellSums };
+}
+
+/**
+ * Blocks per group and in total. Time groupings list every period between the bounds (the filter's,
+ * else the data's), empty ones with n = 0.
+ */
+export async function groupedBlocks(
+  sql: Sql,
+  req: AnalyticsRequest,
+  groupBy: GroupBy,
+  options: { weight?: 'none' | 'branchVolume'; period?: { from: string | null; to: string | null } } = {},
+): Promise<GroupedResult> {
+  const weighted = options.weight === 'branchVolume';
+  const period = options.period ?? { from: req.filters.from, to: req.filters.to };
+  const cells = await metricCells(sql, req.filters, req.plan, { keys: [groupBy], byBranch: weighted, lang: req.locale, period });
+  const [groupVolumes, totalVolumes] = weighted
+    ? await Promise.all([branchVolumes(sql, req.filters, groupBy, period), branchVolumes(sql, req.filters, 'none', period)])
+    : [null, null];
+
+  const byKey = new Map<string, { label: string; cells: CellSums[] }>();
+  for (const cell of cells) {
+    const key = cell.keys[0] ?? 'all';
+    const entry = byKey.get(key) ?? { label: cell.labels[0] ?? key, cells: [] };
+    entry.cells.push(cell);
+    byKey.set(key, entry);
+  }
+  if (isPeriod(groupBy)) {
+    const present = [...byKey.keys()].sort();
+    const from = period.from ?? present[0];
+    const to = period.to ?? present[present.length - 1];
+    if (from && to) for (const key of periodsBetween(groupBy, from, to)) if (!byKey.has(key)) byKey.set(key, { label: key, cells: [] });
+  }
+  const keys = [...byKey.keys()].sort();
+  const groups =
+    groupBy === 'none'
+      ? []
+      : keys.map((key) => {
+          const entry = byKey.get(key)!;
+          return groupResult(req, key, groupLabel(groupBy, key, entry.label, req.locale), entry.cells, groupVolumes?.get(key) ?? (weighted ? new Map() : null));
+        });
+  // The total's strata are the branches: merge each branch's cells over the groups first.
+  const totalCells = weighted ? mergeByBranch(cells, req.plan) : cells;
+  const total = groupResult(req, 'total', totalLabel(req.locale), totalCells, totalVolumes?.get('all') ?? (weighted ? new Map() : null));
+  return { groups, total };
+}
+
+function mergeByBranch(cells: readonly CellSums[], plan: MetricPlan): CellSums[] {
+  const byBranch = new Map<string | null, CellSums[]>();
+  for (const cell of cells) byBranch.set(cell.branchId, [...(byBranch.get(cell.branchId) ?? []), cell]);
+  return [...byBranch.entries()].map(([branchId, list]) => ({
+    ...addCells(list, { items: plan.items.length, dimensions: plan.dimensions.length }),
+    branchId,
+  }));
+}
+
+const publicGroup = ({ cell: _cell, ...group }: GroupResult & { cell: CellSums }): GroupResult => group;
+
+export async function buildSummary(sql: Sql, query: SummaryQuery, options: { timeZone: string; branchScope: string[] | null }) {
+  const req = await prepare(sql, query, options);
+  const { groups, total } = await groupedBlocks(sql, req, query.groupBy, { weight: query.weight });
   return {
     survey: query.survey,
     from: query.from ?? null,
     to: query.to ?? null,
     groupBy: query.groupBy,
-    minN,
-    groups: query.groupBy === 'none' ? [] : rows.map((r) => summaryGroup(r, minN)),
-    total: summaryGroup(totals, minN),
+    weight: query.weight,
+    minN: req.survey.minN,
+    groups: groups.map(publicGroup),
+    total: publicGroup(total),
   };
 }

@@ -1,51 +1,11 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { branches, customers, invitations, rentals, surveys, surveyVersions } from '../db/schema.ts';
-import { unprocessable } from '../lib/problem.ts';
+import { surveys, surveyVersions } from '../db/schema.ts';
+import { txSql, type SqlClient } from '../queue/queue.ts';
+import { ingestRentals, type IngestContext, type IngestSummary, type RentalRow, type RowResult } from './ingest.ts';
 import type { RentalInput } from './rentals.schemas.ts';
-import { newInvitationToken } from './tokens.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-type BranchRef = RentalInput['pickupBranch'];
-
-export const DEFAULT_LINK_EXPIRY_DAYS = 14;
-
-async function resolveBranch(tx: Tx, ref: BranchRef, field: string): Promise<string> {
-  if (typeof ref === 'string') {
-    const [row] = await tx.select({ id: branches.id }).from(branches).where(eq(branches.code, ref));
-    if (!row) throw unprocessable('Unknown branch', [{ path: field, message: `no branch with code "${ref}"` }]);
-    return row.id;
-  }
-  const [row] = await tx
-    .insert(branches)
-    .values({ code: ref.code, name: ref.name, nameEn: ref.nameEn, city: ref.city, region: ref.region, timeZone: ref.timeZone })
-    .onConflictDoUpdate({
-      target: branches.code,
-      set: { name: ref.name, nameEn: ref.nameEn ?? null, city: ref.city, region: ref.region, ...(ref.timeZone ? { timeZone: ref.timeZone } : {}) },
-    })
-    .returning({ id: branches.id });
-  return row.id;
-}
-
-async function upsertCustomer(tx: Tx, input: RentalInput['customer']): Promise<string> {
-  const fields = {
-    name: input.name,
-    email: input.email?.toLowerCase(),
-    phone: input.phone,
-    preferredLanguage: input.preferredLanguage,
-    consentEmail: input.consentEmail,
-    consentSms: input.consentSms,
-    customerType: input.customerType,
-    memberLevel: input.memberLevel,
-  };
-  const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-  const [row] = await tx
-    .insert(customers)
-    .values({ externalId: input.externalId, ...given })
-    .onConflictDoUpdate({ target: customers.externalId, set: { ...given, updatedAt: sql`now()` } })
-    .returning({ id: customers.id });
-  return row.id;
-}
 
 /** The survey rental invitations go to: the active post-rental survey, at its newest version. */
 export async function currentPostRentalVersion(tx: Tx | Database) {
@@ -59,81 +19,69 @@ export async function currentPostRentalVersion(tx: Tx | Database) {
   return row;
 }
 
-export interface IngestResult {
-  rentalId: string;
-  created: boolean;
-  invitation: { id: string; status: string; expiresAt: string; token?: string } | null;
-  reason?: string;
+export function rentalRowFromInput(input: RentalInput): RentalRow {
+  return { ...input, pickedUpAt: new Date(input.pickedUpAt), returnedAt: new Date(input.returnedAt) };
 }
 
-/** Stores one finished rental (idempotent by external id) and invites its customer once. */
-export async function ingestRental(db: Database, input: RentalInput, now: Date): Promise<IngestResult> {
-  return db.transaction(async (tx) => {
-    const pickupBranchId = await resolveBranch(tx, input.pickupBranch, 'pickupBranch');
-    const returnBranchId =
-      JSON.stringify(input.returnBranch) === JSON.stringify(input.pickupBranch)
-        ? pickupBranchId
-        : await resolveBranch(tx, input.returnBranch, 'returnBranch');
-    const customerId = await upsertCustomer(tx, input.customer);
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
 
-    const [inserted] = await tx
-      .insert(rentals)
-      .values({
-        externalId: input.externalId,
-        customerId,
-        pickupBranchId,
-        returnBranchId,
-        vehicleClass: input.vehicleClass,
-        pickedUpAt: new Date(input.pickedUpAt),
-        returnedAt: new Date(input.returnedAt),
-        amount: input.amount,
-        bookingChannel: input.bookingChannel,
-      })
-      .onConflictDoNothing({ target: rentals.externalId })
-      .returning({ id: rentals.id });
-
-    if (!inserted) {
-      const [existing] = await tx.select({ id: rentals.id }).from(rentals).where(eq(rentals.externalId, input.externalId));
-      const [invitation] = await tx
-        .select({ id: invitations.id, status: invitations.status, expiresAt: invitations.expiresAt })
-        .from(invitations)
-        .where(eq(invitations.rentalId, existing.id))
-        .limit(1);
-      return {
-        rentalId: existing.id,
-        created: false,
-        invitation: invitation ? { ...invitation, expiresAt: invitation.expiresAt.toISOString() } : null,
-        reason: invitation ? undefined : 'not_invited',
-      };
+async function retrying<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (!code || !RETRYABLE.has(code) || attempt >= 4) throw error;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 30));
     }
+  }
+}
 
-    const target = await currentPostRentalVersion(tx);
-    if (!target) return { rentalId: inserted.id, created: true, invitation: null, reason: 'no_active_post_rental_survey' };
+function databaseMessage(error: unknown): string {
+  const e = error as { message?: string; detail?: string };
+  return [e.message, e.detail].filter(Boolean).join(': ') || 'could not be stored';
+}
 
-    const { token, tokenHash } = newInvitationToken();
-    const expiresAt = new Date(now.getTime() + DEFAULT_LINK_EXPIRY_DAYS * 86_400_000);
-    const [invitation] = await tx
-      .insert(invitations)
-      .values({
-        surveyId: target.surveyId,
-        surveyVersionId: target.versionId,
-        rentalId: inserted.id,
-        customerId,
-        // The pick-up branch owns the experience: counter, vehicle hand-over and contract.
-        branchId: pickupBranchId,
-        tokenHash,
-        channel: 'link',
-        status: 'sent',
-        scheduledAt: now,
-        sentAt: now,
-        expiresAt,
-        createdAt: now,
-      })
-      .returning({ id: invitations.id, status: invitations.status });
-    return {
-      rentalId: inserted.id,
-      created: true,
-      invitation: { id: invitation.id, status: invitation.status, expiresAt: expiresAt.toISOString(), token },
-    };
+/**
+ * Ingests a batch in one transaction, with `after` (e.g. an import's progress) in the same transaction.
+ * When the batch fails as a whole, it is run again with one savepoint per row so that the rows the
+ * database refuses are rejected and the others are stored.
+ */
+export async function ingestBatch(
+  db: Database,
+  ctx: IngestContext,
+  rows: RentalRow[],
+  after?: (sql: SqlClient, summary: IngestSummary) => Promise<void>,
+): Promise<IngestSummary> {
+  return retrying(async () => {
+    try {
+      return await db.transaction(async (tx) => {
+        const sql = txSql(tx);
+        const summary = await ingestRentals(sql, ctx, rows);
+        await after?.(sql, summary);
+        return summary;
+      });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code && RETRYABLE.has(code)) || rows.length === 1 || !(error as { severity?: string }).severity) throw error;
+      return db.transaction(async (tx) => {
+        const sql = txSql(tx) as SqlClient & { savepoint: <T>(cb: (s: SqlClient) => Promise<T>) => Promise<T> };
+        const results: RowResult[] = [];
+        let invitationsCreated = 0;
+        for (const row of rows) {
+          try {
+            const one = await sql.savepoint((sp) => ingestRentals(sp, ctx, [row]));
+            results.push(one.results[0]);
+            invitationsCreated += one.invitationsCreated;
+          } catch (rowError) {
+            if (!(rowError as { severity?: string }).severity) throw rowError;
+            results.push({ status: 'rejected', reason: 'database_error', errors: [{ path: '(row)', message: databaseMessage(rowError) }] });
+          }
+        }
+        const summary = { results, invitationsCreated };
+        await after?.(sql, summary);
+        return summary;
+      });
+    }
   });
 }

@@ -56,9 +56,52 @@ export const rentalResultSchema = z
         id: z.uuid(),
         status: z.string(),
         expiresAt: z.string(),
+        channel: z.string().optional().openapi({ description: 'email or sms' }),
         link: z.url().optional().openapi({ description: 'Only returned when the invitation is created' }),
       })
       .nullable(),
-    reason: z.string().optional().openapi({ description: 'Why no invitation was made' }),
+    reason: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'Why no invitation was made: no_active_post_rental_survey, invitations_disabled, too_old, not_eligible, sampled_out, opted_out, no_contact, fatigue',
+      }),
   })
   .openapi('RentalResult');
+
+export const MAX_BATCH = 1000;
+
+export const rentalBatchSchema = z
+  .object({
+    rentals: z
+      .array(z.unknown().openapi({ description: 'A RentalInput' }))
+      .min(1)
+      .max(MAX_BATCH)
+      .openapi({ description: `Up to ${MAX_BATCH} rentals; each is validated on its own` }),
+  })
+  .openapi('RentalBatch');
+
+export const batchItemResultSchema = z.object({
+  index: z.number().int(),
+  externalId: z.string().nullable(),
+  status: z.enum(['created', 'updated', 'unchanged', 'rejected']),
+  rentalId: z.uuid().optional(),
+  invitation: rentalResultSchema.shape.invitation.optional(),
+  reason: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export const rentalBatchResultSchema = z
+  .object({
+    summary: z.object({
+      received: z.number().int(),
+      created: z.number().int(),
+      updated: z.number().int(),
+      unchanged: z.number().int(),
+      rejected: z.number().int(),
+      invited: z.number().int(),
+    }),
+    results: z.array(batchItemResultSchema),
+  })
+  .openapi('RentalBatchResult');

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { authenticate, securityHeaders } from '../access/authenticate.ts';
 import { log } from './logger.ts';
 import { ProblemError, problemResponse, zodIssuesToErrors } from './problem.ts';
 import type { AppBindings, AppDeps } from './types.ts';
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps) {
     c.set('deps', deps);
     await next();
   });
+  app.use('*', securityHeaders, authenticate);
   app.notFound((c) =>
     problemResponse(c, { type: 'https://httpstatuses.io/404', title: 'Not Found', status: 404, detail: 'No such endpoint' }),
   );

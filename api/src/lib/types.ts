@@ -1,6 +1,7 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Database, Sql } from '../db/client.ts';
 import type { Env } from '../env.ts';
+import type { Principal } from '../access/principal.ts';
 
 /** Everything a handler needs from the outside world; tests build their own. */
 export interface AppDeps {
@@ -16,6 +17,10 @@ export interface AppDeps {
 export interface AppBindings {
   Variables: {
     deps: AppDeps;
+    /** Who is calling (a signed-in user or an API key); null when no valid credentials came. */
+    principal: Principal | null;
+    /** Branch ids the caller may see (null = all); the same as branchScopeOf(c) in access/scope.ts. */
+    branchScope: string[] | null;
   };
 }
 

@@ -1,7 +1,143 @@
+import { findTemplate, templates, type SurveyTemplate } from '@rs/survey-templates';
+import { badRequest, notFound } from '../lib/problem.ts';
 import type { AppRouteHandler } from '../lib/types.ts';
-import { listSurveySummaries } from './surveys.queries.ts';
-import type { ListSurveysRoute } from './surveys.routes.ts';
+import { allQuestions } from './definition/index.ts';
+import { duplicateSurvey, getSurveyDetail, listSurveySummaries, setArchived, updateDraft as saveDraft } from './surveys.queries.ts';
+import type * as R from './surveys.routes.ts';
+import { blankDefinition, createSurvey as insertSurvey, getVersion as loadVersion, previewPublish as preview, publishSurvey } from './versions.queries.ts';
 
-export const listSurveys: AppRouteHandler<ListSurveysRoute> = async (c) => {
-  return c.json(await listSurveySummaries(c.get('deps').sql), 200);
+/** `post-rental` → `post_rental` (a `post_rental` survey receives the rental invitations). */
+const templateKind = (template: SurveyTemplate) => template.id.replace(/-/g, '_');
+
+function templateSummary(template: SurveyTemplate) {
+  return {
+    id: template.id,
+    kind: templateKind(template),
+    name: template.name as Record<string, string>,
+    description: template.description as Record<string, string>,
+    defaultLocale: template.definition.defaultLocale,
+    locales: [...template.definition.locales],
+    pages: template.definition.pages.length,
+    questions: allQuestions(template.definition).length,
+  };
+}
+
+export const listSurveys: AppRouteHandler<R.ListSurveysRoute> = async (c) => {
+  const { status, unpublished } = c.req.valid('query');
+  const filter = { status, unpublished: unpublished === undefined ? undefined : unpublished === 'true' };
+  return c.json(await listSurveySummaries(c.get('deps'), filter), 200);
+};
+
+export const createSurvey: AppRouteHandler<R.CreateSurveyRoute> = async (c) => {
+  const deps = c.get('deps');
+  const input = c.req.valid('json');
+  if (input.fromTemplate !== undefined && input.definition !== undefined) {
+    throw badRequest('Give either fromTemplate or definition, not both', [{ path: 'fromTemplate', message: 'not together with definition' }]);
+  }
+  let definition: unknown;
+  let kind = input.kind;
+  if (input.fromTemplate !== undefined) {
+    const template = findTemplate(input.fromTemplate);
+    if (!template) {
+      throw badRequest('Unknown template', [
+        { path: 'fromTemplate', message: `No template "${input.fromTemplate}"; one of ${templates.map((t) => t.id).join(', ')}` },
+      ]);
+    }
+    definition = template.definition;
+    kind ??= templateKind(template);
+  } else {
+    definition = input.definition ?? blankDefinition(input.defaultLocale, input.name);
+  }
+  const row = await insertSurvey(deps.db, { name: input.name, kind, definition }, deps.now());
+  return c.json(await getSurveyDetail(deps, row.id), 201);
+};
+
+export const getSurvey: AppRouteHandler<R.GetSurveyRoute> = async (c) => {
+  return c.json(await getSurveyDetail(c.get('deps'), c.req.valid('param').id), 200);
+};
+
+export const getDraft: AppRouteHandler<R.GetDraftRoute> = async (c) => {
+  const detail = await getSurveyDetail(c.get('deps'), c.req.valid('param').id);
+  return c.json(detail.draft, 200);
+};
+
+export const updateDraft: AppRouteHandler<R.UpdateDraftRoute> = async (c) => {
+  const deps = c.get('deps');
+  const { id } = c.req.valid('param');
+  await saveDraft(deps.db, id, c.req.valid('json'), deps.now());
+  return c.json(await getSurveyDetail(deps, id), 200);
+};
+
+export const previewPublish: AppRouteHandler<R.PreviewPublishRoute> = async (c) => {
+  return c.json(await preview(c.get('deps').db, c.req.valid('param').id), 200);
+};
+
+export const publish: AppRouteHandler<R.PublishRoute> = async (c) => {
+  const deps = c.get('deps');
+  const { id } = c.req.valid('param');
+  const version = await publishSurvey(deps.db, id, deps.now());
+  const summary = (version.changeSummary as Awaited<ReturnType<typeof preview>>['changeSummary']) ?? null;
+  return c.json(
+    {
+      surveyId: id,
+      version: version.version,
+      publishedAt: version.publishedAt.toISOString(),
+      changeSummary: summary,
+      breaksComparability: summary?.breaksComparability ?? false,
+      warnings: summary?.warnings ?? [],
+    },
+    201,
+  );
+};
+
+export const listVersions: AppRouteHandler<R.ListVersionsRoute> = async (c) => {
+  const detail = await getSurveyDetail(c.get('deps'), c.req.valid('param').id);
+  return c.json(detail.versions, 200);
+};
+
+export const getVersion: AppRouteHandler<R.GetVersionRoute> = async (c) => {
+  const { id, version } = c.req.valid('param');
+  return c.json(await loadVersion(c.get('deps').sql, id, version), 200);
+};
+
+export const archive: AppRouteHandler<R.ArchiveRoute> = async (c) => {
+  const deps = c.get('deps');
+  const { id } = c.req.valid('param');
+  await setArchived(deps.db, id, true, deps.now());
+  return c.json(await getSurveyDetail(deps, id), 200);
+};
+
+export const unarchive: AppRouteHandler<R.UnarchiveRoute> = async (c) => {
+  const deps = c.get('deps');
+  const { id } = c.req.valid('param');
+  await setArchived(deps.db, id, false, deps.now());
+  return c.json(await getSurveyDetail(deps, id), 200);
+};
+
+export const duplicate: AppRouteHandler<R.DuplicateRoute> = async (c) => {
+  const deps = c.get('deps');
+  const { id } = c.req.valid('param');
+  const input = c.req.valid('json') ?? {};
+  const copy = await duplicateSurvey(deps.sql, id, input.name, deps.now());
+  return c.json(await getSurveyDetail(deps, copy), 201);
+};
+
+export const listTemplates: AppRouteHandler<R.ListTemplatesRoute> = async (c) => {
+  return c.json(templates.map(templateSummary), 200);
+};
+
+export const getTemplate: AppRouteHandler<R.GetTemplateRoute> = async (c) => {
+  const template = findTemplate(c.req.valid('param').id);
+  if (!template) throw notFound('No such template');
+  return c.json({ ...templateSummary(template), definition: template.definition }, 200);
+};
+
+export const createFromTemplate: AppRouteHandler<R.CreateFromTemplateRoute> = async (c) => {
+  const deps = c.get('deps');
+  const template = findTemplate(c.req.valid('param').id);
+  if (!template) throw notFound('No such template');
+  const input = c.req.valid('json') ?? {};
+  const name = input.name ?? template.name[template.definition.defaultLocale] ?? template.id;
+  const row = await insertSurvey(deps.db, { name, kind: input.kind ?? templateKind(template), definition: template.definition }, deps.now());
+  return c.json(await getSurveyDetail(deps, row.id), 201);
 };

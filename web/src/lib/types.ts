@@ -9,12 +9,44 @@ export interface NpsBlock {
   ci95: [number, number] | null;
 }
 
+export interface CsatBlock {
+  n: number;
+  top2: number | null;
+  mean: number | null;
+  ci95: [number, number] | null;
+}
+
+export interface CsiDimension {
+  id: string;
+  label: string;
+  score: number | null;
+  weight: number;
+  n: number;
+}
+
+export interface CsiBlock {
+  score: number | null;
+  dimensions: CsiDimension[];
+}
+
+export interface Pp100Block {
+  n: number;
+  value: number | null;
+  incidence: number | null;
+  se: number | null;
+}
+
 export interface SummaryGroup {
   key: string;
   label: string;
   responses: number;
   suppressed: boolean;
   nps: NpsBlock;
+  // The analytics API adds these blocks; older servers send only nps.
+  csat?: CsatBlock;
+  csi?: CsiBlock;
+  pp100?: Pp100Block;
+  nEffective?: number;
 }
 
 export interface Summary {

@@ -11,7 +11,7 @@ import {
   type AnswerValue,
   type Answers,
   type SurveyDefinition,
-} from '@rs/api/surveys/definition/index';
+} from './definition';
 import type { PageAnswers } from './form-data';
 import { faultMessage, st, type SurveyLocale } from './texts';
 

@@ -19,7 +19,7 @@ import {
   type Answers,
   type Question,
   type SurveyDefinition,
-} from '@rs/api/surveys/definition/index';
+} from './definition';
 
 export const PAGE_FIELD = '_page';
 export const LOCALE_FIELD = '_locale';

@@ -1,6 +1,6 @@
 // Texts of the survey page itself (buttons, progress, messages) in every survey locale.
 // The survey's own texts (questions, choices, intro, thank-you) come from the survey definition.
-import type { AnswerFault, Locale } from '@rs/api/surveys/definition/index';
+import type { AnswerFault, Locale } from './definition';
 
 export type SurveyLocale = Locale;
 
@@ -13,6 +13,7 @@ const en = {
   required: 'Required',
   requiredNote: 'Questions marked * must be answered.',
   optional: 'optional',
+  ifApplies: 'Only if this applies to you.',
   language: 'Language',
   otherSpecify: 'Please specify',
   maxChars: 'Up to {n} characters',
@@ -61,6 +62,7 @@ const zhCN: Record<SurveyTextKey, string> = {
   required: '必答',
   requiredNote: '标 * 的题目为必答题。',
   optional: '选答',
+  ifApplies: '如适用，请作答。',
   language: '语言',
   otherSpecify: '请说明',
   maxChars: '最多 {n} 个字',
@@ -107,6 +109,7 @@ const zhTW: Record<SurveyTextKey, string> = {
   required: '必答',
   requiredNote: '標 * 的題目為必答題。',
   optional: '選答',
+  ifApplies: '如適用，請作答。',
   language: '語言',
   otherSpecify: '請說明',
   maxChars: '最多 {n} 個字',

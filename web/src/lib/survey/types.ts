@@ -1,4 +1,4 @@
-import type { AnswerValue, LocalizedText } from '@rs/api/surveys/definition/index';
+import type { AnswerValue, LocalizedText } from './definition';
 import type { FieldErrors } from './flow';
 import type { PageAnswers } from './form-data';
 import type { SurveyLocale } from './texts';

@@ -1,6 +1,7 @@
 // The page customers open from an email / SMS link. Works without JavaScript: every button is a form
 // action; the page shown next is decided here with the shared display logic.
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
+import { env } from '$env/dynamic/private';
 import {
   pipeLocalized,
   validateAnswers,
@@ -48,8 +49,9 @@ interface SubmitResult {
 // without JavaScript): which page, which language, or the thank-you state (the link no longer opens then).
 const afterAction = new WeakMap<object, { pageIndex?: number; locale?: SurveyLocale; finished?: ThankYou }>();
 
-// Dates are formatted in this zone on the server and in the browser alike (no mismatch after hydration).
-const SERVER_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+// Dates are shown in the company's time zone (the API's COMPANY_TIME_ZONE, same default) unless the facts
+// carry one; the browser formats with the same zone, so hydration shows the same text.
+const timeZone = () => env.COMPANY_TIME_ZONE || 'Asia/Shanghai';
 
 type Fetch = typeof fetch;
 
@@ -93,7 +95,7 @@ function thankYou(result: SubmitResult, locale: SurveyLocale, session: RespondSe
 }
 
 function withTimeZone(facts: PipingFacts): PipingFacts {
-  return { ...facts, timeZone: facts.timeZone ?? SERVER_TIME_ZONE };
+  return { ...facts, timeZone: facts.timeZone ?? timeZone() };
 }
 
 /**

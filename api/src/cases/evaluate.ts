@@ -1,0 +1,161 @@
+// Finished response → alert rules → cases. Runs as a job after the response's transaction committed;
+// the unique (rule, response) key makes a repeated run create nothing new.
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { alertRules, answers, branches, caseEvents, cases, customers, rentals, responses, surveyVersions } from '../db/schema.ts';
+import type { AppDeps } from '../lib/types.ts';
+import { fromAnswerRows, type Answers, type SurveyDefinition } from '../surveys/definition/index.ts';
+import { resolveOwner, type Executor } from './assignment.ts';
+import { slaTimes, type BusinessHours } from './business-hours.ts';
+import { deliverCaseNotifications, queueCaseEmail } from './notifications.ts';
+import { evaluateRule, type Filter, type RuleContext, type Trigger } from './rules.ts';
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+type RuleRow = typeof alertRules.$inferSelect;
+
+export const caseKey = (ruleId: string, responseId: string) => `rule:${ruleId}:response:${responseId}`;
+
+const conditionsOf = (rule: RuleRow) => ({ triggers: rule.triggers as Trigger[], filters: (rule.filters ?? []) as Filter[] });
+
+async function enabledRules(db: Executor, surveyId: string) {
+  return db
+    .select()
+    .from(alertRules)
+    .where(and(eq(alertRules.surveyId, surveyId), eq(alertRules.enabled, true)))
+    .orderBy(alertRules.createdAt);
+}
+
+async function attributes(db: Executor, ids: { customerId: string | null; rentalId: string | null; branchId: string | null }) {
+  const [customer] = ids.customerId
+    ? await db
+        .select({ valueTier: customers.valueTier, customerType: customers.customerType, memberLevel: customers.memberLevel })
+        .from(customers)
+        .where(eq(customers.id, ids.customerId))
+    : [];
+  const [rental] = ids.rentalId
+    ? await db
+        .select({ vehicleClass: rentals.vehicleClass, bookingChannel: rentals.bookingChannel, amount: rentals.amount })
+        .from(rentals)
+        .where(eq(rentals.id, ids.rentalId))
+    : [];
+  const [branch] = ids.branchId
+    ? await db
+        .select({ id: branches.id, code: branches.code, region: branches.region, timeZone: branches.timeZone })
+        .from(branches)
+        .where(eq(branches.id, ids.branchId))
+    : [];
+  return { customer: customer ?? null, rental: rental ? { ...rental, amount: Number(rental.amount) } : null, branch: branch ?? null };
+}
+
+/**
+ * Whether any enabled rule of the survey matches these answers: decided while the response is being
+ * finished, so the thank-you page can tell a disappointed customer that someone will be in touch.
+ */
+export async function rulesMatch(
+  db: Executor,
+  input: { surveyId: string; definition: SurveyDefinition; answers: Answers; customerId: string | null; rentalId: string | null; branchId: string | null },
+): Promise<boolean> {
+  const rules = await enabledRules(db, input.surveyId);
+  if (rules.length === 0) return false;
+  const attrs = await attributes(db, input);
+  const ctx: RuleContext = { definition: input.definition, answers: input.answers, ...attrs };
+  return rules.some((rule) => evaluateRule(conditionsOf(rule), ctx).matched);
+}
+
+/** Opens one case for this rule and response unless it exists; returns the new case's id and notification. */
+export async function openCase(
+  tx: Tx,
+  deps: Pick<AppDeps, 'publicUrl'>,
+  rule: RuleRow,
+  response: { id: string; surveyId: string; customerId: string | null; rentalId: string | null },
+  branch: { id: string; region: string; timeZone: string } | null,
+  reasons: unknown[],
+  at: Date,
+) {
+  const owner = await resolveOwner(tx, rule, branch);
+  const timeZone = branch?.timeZone ?? 'Asia/Shanghai';
+  const hours = (rule.businessHours as BusinessHours | null) ?? null;
+  const due = slaTimes(at, rule, hours, timeZone);
+  const [created] = await tx
+    .insert(cases)
+    .values({
+      ruleId: rule.id,
+      responseId: response.id,
+      idempotencyKey: caseKey(rule.id, response.id),
+      surveyId: response.surveyId,
+      branchId: branch?.id ?? null,
+      customerId: response.customerId,
+      rentalId: response.rentalId,
+      status: 'open',
+      priority: rule.priority,
+      trigger: reasons,
+      assigneeKind: owner?.kind ?? 'branch_manager',
+      teamId: owner?.teamId ?? null,
+      ownerUserId: owner?.userId ?? null,
+      ownerName: owner?.name ?? null,
+      ownerEmail: owner?.email ?? null,
+      escalationLevel: owner?.level ?? 0,
+      businessHours: hours,
+      timeZone,
+      ...due,
+      followUpWanted: rule.followUpSurvey,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!created) return null;
+  await tx.insert(caseEvents).values({
+    caseId: created.id,
+    at,
+    kind: 'created',
+    actor: 'system',
+    data: { ruleId: rule.id, ruleName: rule.name, reasons, owner: owner ? { name: owner.name, email: owner.email, level: owner.level } : null },
+  });
+  const notification = await queueCaseEmail(tx, created, 'created', created.ownerEmail, deps.publicUrl, at);
+  return { caseId: created.id, notification };
+}
+
+/** The job: evaluates every enabled rule of the response's survey and opens the cases that match. */
+export async function evaluateResponseRules(deps: AppDeps, payload: { responseId: string }): Promise<{ created: string[] }> {
+  const at = deps.now();
+  const result = await deps.db.transaction(async (tx) => {
+    const [response] = await tx
+      .select({
+        id: responses.id,
+        status: responses.status,
+        surveyId: responses.surveyId,
+        customerId: responses.customerId,
+        rentalId: responses.rentalId,
+        branchId: responses.branchId,
+        definition: surveyVersions.definition,
+      })
+      .from(responses)
+      .innerJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId))
+      .where(eq(responses.id, payload.responseId));
+    if (!response || response.status !== 'finished') return { created: [] as string[], notifications: [] as string[] };
+    const rules = await enabledRules(tx, response.surveyId);
+    if (rules.length === 0) return { created: [], notifications: [] };
+    const definition = response.definition as SurveyDefinition;
+    const rows = await tx
+      .select({ questionId: answers.questionId, itemId: answers.itemId, valueNumber: answers.valueNumber, choiceIds: answers.choiceIds, valueText: answers.valueText })
+      .from(answers)
+      .where(eq(answers.responseId, response.id));
+    const attrs = await attributes(tx, response);
+    const ctx: RuleContext = { definition, answers: fromAnswerRows(definition, rows), ...attrs };
+    const created: string[] = [];
+    const notifications: string[] = [];
+    for (const rule of rules) {
+      const outcome = evaluateRule(conditionsOf(rule), ctx);
+      if (!outcome.matched) continue;
+      const opened = await openCase(tx, deps, rule, response, attrs.branch, outcome.reasons, at);
+      if (opened) {
+        created.push(opened.caseId);
+        if (opened.notification) notifications.push(opened.notification);
+      }
+    }
+    return { created, notifications };
+  });
+  await deliverCaseNotifications(deps, result.notifications);
+  return { created: result.created };
+}

@@ -1,0 +1,82 @@
+// The follow-up survey of a resolved case: the complaint follow-up template, created and published the
+// first time it is needed, sent to the customer as an ordinary invitation.
+import { findTemplate } from '@rs/survey-templates';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { caseEvents, cases, surveys, surveyVersions } from '../db/schema.ts';
+import type { AppDeps } from '../lib/types.ts';
+import { createSurvey, publishSurvey } from '../surveys/versions.queries.ts';
+import { inviteToFollowUp } from './invite.ts';
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export const FOLLOW_UP_KIND = 'complaint_follow_up';
+export const FOLLOW_UP_TEMPLATE = 'complaint-follow-up';
+
+/** The active follow-up survey at its newest version; created from the template and published when there is none. */
+export async function followUpSurvey(tx: Tx, at: Date): Promise<{ surveyId: string; versionId: string }> {
+  // One creator at a time: two cases resolved at once must not make two surveys.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('cases.follow-up-survey'))`);
+  const [existing] = await tx
+    .select({ surveyId: surveys.id, versionId: surveyVersions.id })
+    .from(surveys)
+    .innerJoin(surveyVersions, eq(surveyVersions.surveyId, surveys.id))
+    .where(and(eq(surveys.kind, FOLLOW_UP_KIND), eq(surveys.status, 'active')))
+    .orderBy(desc(surveys.createdAt), desc(surveyVersions.version))
+    .limit(1);
+  if (existing) return existing;
+  const template = findTemplate(FOLLOW_UP_TEMPLATE);
+  if (!template) throw new Error(`survey template ${FOLLOW_UP_TEMPLATE} missing`);
+  const [draft] = await tx
+    .select({ id: surveys.id })
+    .from(surveys)
+    .where(and(eq(surveys.kind, FOLLOW_UP_KIND), eq(surveys.status, 'draft')))
+    .orderBy(desc(surveys.createdAt))
+    .limit(1);
+  const surveyId = draft?.id ?? (await createSurvey(tx, { name: template.name['zh-CN'] ?? 'Complaint follow-up', kind: FOLLOW_UP_KIND, definition: template.definition }, at)).id;
+  const version = await publishSurvey(tx, surveyId, at);
+  return { surveyId, versionId: version.id };
+}
+
+export type FollowUpOutcome = 'sent' | 'already_sent' | 'not_wanted' | 'not_resolved' | 'no_customer' | 'not_invited';
+
+/** The job: invites the case's customer to the follow-up survey, once per case. */
+export async function sendFollowUpSurvey(deps: AppDeps, payload: { caseId: string }): Promise<{ outcome: FollowUpOutcome; invitationId?: string }> {
+  const at = deps.now();
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(cases).where(eq(cases.id, payload.caseId)).for('update');
+    if (!row) return { outcome: 'not_resolved' as const };
+    if (row.followUpInvitationId) return { outcome: 'already_sent' as const, invitationId: row.followUpInvitationId };
+    if (!row.followUpWanted) return { outcome: 'not_wanted' as const };
+    if (row.status !== 'resolved' && row.status !== 'closed') return { outcome: 'not_resolved' as const };
+    const record = async (outcome: FollowUpOutcome, data: Record<string, unknown> = {}) => {
+      await tx.insert(caseEvents).values({ caseId: row.id, at, kind: 'follow_up', actor: 'system', data: { outcome, ...data } });
+    };
+    if (!row.customerId || !row.branchId) {
+      await tx.update(cases).set({ followUpWanted: false, updatedAt: at }).where(eq(cases.id, row.id));
+      await record('no_customer');
+      return { outcome: 'no_customer' as const };
+    }
+    const target = await followUpSurvey(tx, at);
+    const invitation = await inviteToFollowUp(tx, deps, {
+      surveyId: target.surveyId,
+      versionId: target.versionId,
+      customerId: row.customerId,
+      rentalId: row.rentalId,
+      branchId: row.branchId,
+      at,
+    });
+    if (!invitation) {
+      // Nobody to send it to (no consent, no usable address, opted out): the case does not wait for it.
+      await tx.update(cases).set({ followUpWanted: false, updatedAt: at }).where(eq(cases.id, row.id));
+      await record('not_invited');
+      return { outcome: 'not_invited' as const };
+    }
+    await tx
+      .update(cases)
+      .set({ followUpInvitationId: invitation.id, followUpSentAt: at, version: row.version + 1, updatedAt: at })
+      .where(eq(cases.id, row.id));
+    await record('sent', { invitationId: invitation.id, surveyId: target.surveyId, channel: invitation.channel });
+    return { outcome: 'sent' as const, invitationId: invitation.id };
+  });
+}

@@ -1,0 +1,171 @@
+// pg-boss 10 in the application's own database, shared by every domain. Its schema (`pgboss`) and the
+// queues are created by the SQL migrations, so a job can be inserted in the same transaction as the rows
+// it belongs to (`insertJobs(tx, …)`): the job exists exactly when that transaction commits.
+import PgBoss from 'pg-boss';
+import type postgres from 'postgres';
+import type { Database, Sql } from '../db/client.ts';
+import { log } from '../lib/logger.ts';
+
+export type { PgBoss };
+export type SqlClient = Sql | postgres.TransactionSql;
+type DrizzleTx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** pg-boss's `db` option over a postgres.js client or transaction. */
+export function bossDb(sql: SqlClient): PgBoss.Db {
+  return {
+    executeSql: async (text, values = []) => {
+      const rows = await sql.unsafe(
+        text,
+        values.map((v) => (v === undefined ? null : v)),
+      );
+      return { rows: [...rows] };
+    },
+  };
+}
+
+/** The postgres.js transaction under a drizzle transaction, for raw SQL and job inserts in it. */
+export function txSql(tx: DrizzleTx | Database): SqlClient {
+  const client = (tx as unknown as { session?: { client?: SqlClient } }).session?.client;
+  if (!client) throw new Error('not a postgres.js drizzle database or transaction');
+  return client;
+}
+
+// Never started: only builds the INSERT; every insert names the connection it runs on.
+let producer: PgBoss | undefined;
+function jobProducer(): PgBoss {
+  producer ??= new PgBoss({ db: { executeSql: async () => ({ rows: [] }) }, migrate: false, supervise: false, schedule: false });
+  return producer;
+}
+
+/**
+ * Inserts jobs on the given connection — pass a transaction to make them part of it. Fails when a queue
+ * does not exist (pg-boss would drop such a job silently).
+ */
+export async function insertJobs(sql: SqlClient, jobs: PgBoss.JobInsert[]): Promise<string[]> {
+  if (jobs.length === 0) return [];
+  const ids: string[] = [];
+  // json_to_recordset over one parameter: chunks keep the statement size reasonable.
+  for (let i = 0; i < jobs.length; i += 5000) {
+    const chunk = jobs.slice(i, i + 5000);
+    const inserted = ((await jobProducer().insert(chunk, { db: bossDb(sql) })) as unknown as string[] | null) ?? [];
+    if (inserted.length !== chunk.length) {
+      throw new Error(`pg-boss accepted ${inserted.length} of ${chunk.length} jobs (queue ${chunk[0].name} missing?)`);
+    }
+    ids.push(...inserted);
+  }
+  return ids;
+}
+
+export interface QueueRuntimeOptions {
+  maintenanceIntervalSeconds: number;
+}
+
+/** A started pg-boss on the application's connection pool: maintenance (expiring crashed jobs), fetch, complete, fail. */
+export async function startBoss(sql: Sql, options: QueueRuntimeOptions): Promise<PgBoss> {
+  const boss = new PgBoss({
+    db: bossDb(sql),
+    migrate: true,
+    supervise: true,
+    schedule: false,
+    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,
+  });
+  boss.on('error', (error) => log.warn(`queue: ${error.message}`));
+  await boss.start();
+  return boss;
+}
+
+export interface ConsumerOptions {
+  batchSize: number;
+  concurrency: number;
+  pollMs: number;
+}
+
+export type JobOutcome = { ok: true } | { ok: false; error: string };
+
+export interface Consumer {
+  /** Skip the wait before the next fetch (new jobs were just queued). */
+  notify(): void;
+  /** Fetches and handles jobs until the queue has none that are due; resolves with how many were handled. */
+  drain(): Promise<number>;
+  /** Stops fetching and waits for the jobs in hand. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A polling consumer: fetches a batch, handles up to `concurrency` jobs at a time, completes or fails each
+ * one. pg-boss retries failed jobs with its backoff and moves them to the dead-letter queue after the
+ * last attempt; a job whose process died stays active until it expires and is then retried.
+ */
+export function consume<T extends object>(
+  boss: PgBoss,
+  name: string,
+  options: ConsumerOptions,
+  handler: (job: PgBoss.JobWithMetadata<T>) => Promise<void>,
+  { autoStart = true }: { autoStart?: boolean } = {},
+): Consumer {
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  let loop: Promise<void> | null = null;
+
+  async function handleBatch(): Promise<number> {
+    const jobs = await boss.fetch<T>(name, { batchSize: options.batchSize, includeMetadata: true });
+    if (jobs.length === 0) return 0;
+    const done: string[] = [];
+    let next = 0;
+    const lane = async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        try {
+          await handler(job);
+          done.push(job.id);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          await boss.fail(name, job.id, { message }).catch((e) => log.warn(`queue: could not fail job: ${e}`));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, jobs.length) }, lane));
+    if (done.length > 0) await boss.complete(name, done);
+    return jobs.length;
+  }
+
+  async function run() {
+    while (!stopping) {
+      let handled = 0;
+      try {
+        handled = await handleBatch();
+      } catch (error) {
+        log.warn(`queue ${name}: ${error instanceof Error ? error.message : error}`);
+      }
+      if (handled === 0 && !stopping) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    }
+  }
+
+  if (autoStart) loop = run();
+
+  return {
+    notify: () => wake?.(),
+    async drain() {
+      let total = 0;
+      for (;;) {
+        const n = await handleBatch();
+        total += n;
+        if (n === 0) return total;
+      }
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
