@@ -6,13 +6,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
+import { announceAccess } from './access/bootstrap.ts';
+import { startAccessJobs } from './access/retention.ts';
 import { buildApp } from './app.ts';
 import { createDatabase } from './db/client.ts';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresServer } from './db/embedded.ts';
 import { applyMigrations } from './db/migrate.ts';
-import { seedDemoData } from './demo/seed.ts';
+import { secretFromFile } from './distribution/tokens.ts';
+import { startDistributionWorker } from './distribution/worker.ts';
+import { DEMO_PASSWORD, seedDemoData, seedDemoUsers } from './demo/seed.ts';
 import { parseEnv } from './env.ts';
 import { log, setLogLevel } from './lib/logger.ts';
+import { startBoss } from './queue/queue.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const webBuild = path.join(repoRoot, 'web', 'build', 'handler.js');
@@ -72,18 +77,38 @@ async function main() {
 
   const { db, sql } = createDatabase(databaseUrl);
   cleanups.push(() => sql.end({ timeout: 5 }));
+  // Survey links are derived from this secret: kept beside the data so links survive restarts.
+  env.TOKEN_SECRET ??= await secretFromFile(path.resolve(repoRoot, env.PG_DATA_DIR, '..', 'token-secret'));
+  env.IMPORT_DIR = path.resolve(repoRoot, env.IMPORT_DIR);
 
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
-  const app = buildApp({ db, sql, env, publicUrl, now: () => new Date() });
+  const deps = { db, sql, env, publicUrl, now: () => new Date() };
+  const app = buildApp(deps);
 
   if (env.DEMO_DATA) {
     const seeded = await seedDemoData({ db, sql, now: new Date() });
     if (seeded) log.info(`Demo data: ${seeded.branches} branches, ${seeded.rentals} rentals, ${seeded.responses} responses`);
   }
+  const demoUsers = env.DEMO_DATA ? await seedDemoUsers({ db, now: new Date() }) : [];
+  const access = await announceAccess({ db, env, publicUrl, now: () => new Date() }, { demoPassword: DEMO_PASSWORD, users: demoUsers });
+  for (const line of access.info) log.info(line);
+  for (const line of access.action) log.warn(line);
+  cleanups.push(startAccessJobs({ db, sql, env, publicUrl, now: () => new Date() }));
+
+  // The job queue (pg-boss, same database) and the workers using it.
+  const boss = await startBoss(sql, { maintenanceIntervalSeconds: env.QUEUE_MAINTENANCE_SECONDS });
+  cleanups.push(() => boss.stop({ graceful: false, wait: true }));
+  if (env.DISTRIBUTION_WORKER) {
+    const distribution = await startDistributionWorker(deps, boss);
+    cleanups.push(() => distribution.stop());
+  }
 
   const apiListener = getRequestListener(app.fetch);
   // SvelteKit's server-side fetch of /api/... reaches Hono in-process through this (see web/src/hooks.server.ts).
   (globalThis as Record<symbol, unknown>)[API_FETCH] = (request: Request) => app.fetch(request);
+  // adapter-node reads these when its handler loads: the origin of a request (for SvelteKit's CSRF check on
+  // form posts) is its Host header with the protocol we note below, unless ORIGIN pins one.
+  process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
   const { handler: webHandler } = (await import(pathToFileURL(webBuild).href)) as {
     handler: (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
   };
@@ -91,6 +116,7 @@ async function main() {
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url === '/api' || url.startsWith('/api/')) return void apiListener(req, res);
+    if (!req.headers['x-forwarded-proto']) req.headers['x-forwarded-proto'] = 'encrypted' in req.socket ? 'https' : 'http';
     webHandler(req, res, () => {
       res.statusCode = 404;
       res.end('Not found');

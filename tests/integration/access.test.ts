@@ -255,10 +255,9 @@ describe('API keys', () => {
     const bearer = { headers: { authorization: `Bearer ${key}` } };
     const rental = await t.request('/api/rentals', { method: 'POST', json: rentalPayload(50), as: bearer });
     expect(rental.status).toBe(201);
-    const survey = (await t.sql`select id from surveys limit 1`)[0].id;
-    const analytics = await t.request(`/api/analytics/summary?survey=${survey}`, { as: bearer });
-    expect(analytics.status).toBe(403);
-    expect((await analytics.json()).detail).toContain('analytics:read');
+    const surveys = await t.request('/api/surveys', { as: bearer });
+    expect(surveys.status).toBe(403);
+    expect((await surveys.json()).detail).toContain('surveys:read');
     expect((await t.request('/api/users', { as: bearer })).status).toBe(403);
     expect((await t.request('/api/auth/me', { as: bearer })).status).toBe(403);
 

@@ -154,9 +154,13 @@ async function generate(
   await sql.unsafe(`insert into g_items values ${items.join(', ')}`);
   await sql.unsafe(`
     insert into answers (response_id, question_id, item_id, value_number)
-    select r.id, it.question_id, it.item_id, 1 + round(4 * pg_temp.clamp01(r.q[it.dim] + 0.12 * pg_temp.rnorm()))
-    from g_resp r cross join g_items it
-    where random() < it.answer_rate`);
+    select id, question_id, item_id, value from (
+      -- random() in the select list, so each (response, item) draws its own (a condition on g_items
+      -- alone would be evaluated once per item)
+      select r.id, it.question_id, it.item_id, it.answer_rate, random() as u,
+             1 + round(4 * pg_temp.clamp01(r.q[it.dim] + 0.12 * pg_temp.rnorm())) as value
+      from g_resp r cross join g_items it) x
+    where u < answer_rate`);
   await sql.unsafe(`
     insert into answers (response_id, question_id, value_number)
     select id, 'q_nps', least(10, round(10 * pg_temp.clamp01(overall * 1.08 + 0.09 * pg_temp.rnorm()))) from g_resp

@@ -81,11 +81,18 @@ export async function createTestApp(options: { clock?: TestClock; env?: Record<s
   };
 
   const admin = options.auth === 'anonymous' ? null : await signIn('admin', { email: 'admin@staff.test' });
-  const request = (path: string, init: RequestInit & { json?: unknown; as?: Credentials | 'anonymous' } = {}) => {
+  // The default administrator's session follows the test clock: a new one whenever the clock has moved.
+  let adminSession = admin ? { credentials: admin as Credentials, at: clock.now().getTime() } : null;
+  const adminCredentials = async () => {
+    if (!admin || !adminSession) return null;
+    if (Math.abs(clock.now().getTime() - adminSession.at) > 30_000) adminSession = { credentials: await sessionFor(admin.userId), at: clock.now().getTime() };
+    return adminSession.credentials;
+  };
+  const request = async (path: string, init: RequestInit & { json?: unknown; as?: Credentials | 'anonymous' } = {}) => {
     const { json, as, ...rest } = init;
     const headers = new Headers(rest.headers);
     if (json !== undefined) headers.set('content-type', 'application/json');
-    const credentials = as === 'anonymous' ? null : (as ?? admin);
+    const credentials = as === 'anonymous' ? null : (as ?? (await adminCredentials()));
     if (credentials && !headers.has('cookie') && !headers.has('authorization')) {
       for (const [name, value] of Object.entries(credentials.headers)) headers.set(name, value);
     }

@@ -1,17 +1,44 @@
-import type { Handle, HandleFetch } from '@sveltejs/kit';
+import type { Handle, HandleFetch, RequestEvent } from '@sveltejs/kit';
+import { isPublicPath, SESSION_COOKIE, type SessionUser } from '$lib/access';
 import { pickUiLocale } from '$lib/i18n';
 
 const API_FETCH = Symbol.for('rental-satisfaction.apiFetch');
 type ApiFetch = (request: Request) => Promise<Response>;
 
+/** The signed-in user behind the session cookie, asked from the API (the authority on sessions). */
+async function currentUser(event: RequestEvent): Promise<SessionUser | null> {
+  if (!event.cookies.get(SESSION_COOKIE)) return null;
+  try {
+    const res = await event.fetch('/api/auth/me');
+    return res.ok ? ((await res.json()) as SessionUser) : null;
+  } catch {
+    return null;
+  }
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
   event.locals.locale = pickUiLocale(event.cookies.get('lang'), event.request.headers.get('accept-language'));
+  event.locals.user = await currentUser(event);
+  // Staff pages need a signed-in user; customers' survey pages and the login pages stay public.
+  if (!event.locals.user && !isPublicPath(event.url.pathname)) {
+    if (event.request.method === 'GET' || event.request.method === 'HEAD') {
+      const next = event.url.pathname + event.url.search;
+      return new Response(null, { status: 303, headers: { location: next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`, 'cache-control': 'no-store' } });
+    }
+    return new Response('Sign in first', { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
   const response = await resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale),
   });
   response.headers.set('X-Content-Type-Options', 'nosniff');
-  response.headers.set('Referrer-Policy', 'no-referrer');
+  // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on plain form posts.
+  response.headers.set('Referrer-Policy', 'same-origin');
   response.headers.set('X-Frame-Options', 'DENY');
+  response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+  if (event.url.protocol === 'https:') response.headers.set('Strict-Transport-Security', 'max-age=31536000');
+  // Pages made for a signed-in user are never kept by shared caches or the back button after sign-out.
+  if (event.locals.user && !response.headers.has('cache-control')) response.headers.set('Cache-Control', 'private, no-store');
   return response;
 };
 

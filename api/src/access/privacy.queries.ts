@@ -19,7 +19,7 @@ export interface CustomerMatch {
   lastRentalAt: string | null;
 }
 
-/** Exact matches on external id, email, phone (digits) or name. */
+/** Exact matches on external id, email, name, or phone (its last digits, with or without country code). */
 export async function searchCustomers(sql: Sql, query: string): Promise<CustomerMatch[]> {
   const q = query.trim();
   const digits = q.replace(/\D/g, '');
@@ -31,7 +31,7 @@ export async function searchCustomers(sql: Sql, query: string): Promise<Customer
     from customers c
     where c.external_id = ${q}
        or lower(c.email) = lower(${q})
-       or (${digits.length >= 6} and regexp_replace(coalesce(c.phone, ''), '\\D', '', 'g') = ${digits})
+       or (${digits.length >= 7} and right(regexp_replace(coalesce(c.phone, ''), '\\D', '', 'g'), ${digits.length}) = ${digits})
        or c.name = ${q}
     order by c.created_at
     limit 20`;
@@ -123,7 +123,7 @@ export async function customersDueForErasure(sql: Sql, retentionDays: number, no
   const rows = await sql<{ id: string }[]>`
     select c.id from customers c
     where c.erased_at is null
-      and c.created_at < ${cutoff}
+      and (c.created_at < ${cutoff} or exists (select 1 from rentals x where x.customer_id = c.id))
       and not exists (select 1 from rentals x where x.customer_id = c.id and x.returned_at >= ${cutoff})
       and not exists (select 1 from responses r where r.customer_id = c.id and r.started_at >= ${cutoff})
     order by c.created_at
@@ -136,7 +136,8 @@ export async function countDueForErasure(sql: Sql, retentionDays: number, now: D
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
   const [row] = await sql<{ n: number }[]>`
     select count(*)::int as n from customers c
-    where c.erased_at is null and c.created_at < ${cutoff}
+    where c.erased_at is null
+      and (c.created_at < ${cutoff} or exists (select 1 from rentals x where x.customer_id = c.id))
       and not exists (select 1 from rentals x where x.customer_id = c.id and x.returned_at >= ${cutoff})
       and not exists (select 1 from responses r where r.customer_id = c.id and r.started_at >= ${cutoff})`;
   return row.n;

@@ -27,10 +27,10 @@ export async function listWebhooks(db: Database, onlyId?: string) {
   const rows = await db
     .select({
       webhook: webhooks,
-      pending: sql<number>`(select count(*) from webhook_deliveries d where d.webhook_id = ${webhooks.id} and d.status = 'pending')::int`,
-      failed: sql<number>`(select count(*) from webhook_deliveries d where d.webhook_id = ${webhooks.id} and d.status = 'failed')::int`,
+      pending: sql<number>`(select count(*) from webhook_deliveries d where d.webhook_id = webhooks.id and d.status = 'pending')::int`,
+      failed: sql<number>`(select count(*) from webhook_deliveries d where d.webhook_id = webhooks.id and d.status = 'failed')::int`,
       last: sql<{ at: string; status: DeliveryRow['status'] } | null>`(select json_build_object('at', d.created_at, 'status', d.status)
-              from webhook_deliveries d where d.webhook_id = ${webhooks.id} order by d.created_at desc limit 1)`,
+              from webhook_deliveries d where d.webhook_id = webhooks.id order by d.created_at desc limit 1)`,
     })
     .from(webhooks)
     .where(onlyId ? eq(webhooks.id, onlyId) : undefined)

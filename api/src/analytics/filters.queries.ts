@@ -122,7 +122,7 @@ export function scopeSql(
   };
 
   const keyParts: Fragment[] = [];
-  for (const key of keys.filter((k) => k !== 'none')) {
+  for (const [position, key] of keys.filter((k) => k !== 'none').entries()) {
     let keyExpr: Fragment;
     let labelExpr: Fragment | null = null;
     if (isPeriod(key)) {
@@ -166,7 +166,7 @@ export function scopeSql(
           throw new Error(`unhandled grouping ${key satisfies never}`);
       }
     }
-    keyParts.push(sql`${keyExpr}, ${labelExpr ?? keyExpr}`);
+    keyParts.push(sql`${keyExpr} as ${sql.unsafe(`k${position}`)}, ${labelExpr ?? keyExpr} as ${sql.unsafe(`l${position}`)}`);
   }
 
   const period = options.period ?? { from: filters.from, to: filters.to };

@@ -4,7 +4,7 @@
 import type { Sql } from '../db/client.ts';
 import type { DimensionItem, Locale } from '../surveys/definition/index.ts';
 import type { FactsLayout } from './facts.ts';
-import type { AnalyticsFilters, Fragment } from './filters.queries.ts';
+import type { AnalyticsFilters } from './filters.queries.ts';
 import { FACTS_SOURCE, ordinals, scopeSql } from './filters.queries.ts';
 import type { GroupBy } from './filters.schemas.ts';
 import type { SurveyContext } from './survey-context.ts';
@@ -22,6 +22,8 @@ export interface PlanDimension {
   /** Indexes into plan.items. */
   items: number[];
   column: string;
+  /** Facts expression of the respondent's score, e.g. f.dimensions[2]. */
+  source: string;
 }
 
 /** Which fact slots feed which metric, from the newest definition. */
@@ -43,6 +45,7 @@ export function metricPlan(survey: SurveyContext, layout: FactsLayout): MetricPl
     weight: d.weight,
     items: items.flatMap((item, i) => (item.dimensionId === d.id ? [i] : [])),
     column: `d${k}`,
+    source: layout.dimensionColumn('f', d.id),
   }));
   const csatQuestion = metrics.csat ? latest.pages.flatMap((p) => p.questions).find((q) => q.id === metrics.csat) : undefined;
   return {
@@ -53,27 +56,6 @@ export function metricPlan(survey: SurveyContext, layout: FactsLayout): MetricPl
     items,
     dimensions,
   };
-}
-
-const num = (x: number) => (Number.isFinite(x) ? String(x) : '0');
-
-/** Per-respondent score of a dimension: the item-weighted mean of the respondent's rescaled answers. */
-export function dimensionExpression(plan: MetricPlan, dimension: PlanDimension, column: (item: PlanItem) => string = (i) => i.column): string {
-  if (dimension.items.length === 0) return 'null::float8';
-  const weighted = dimension.items.map((i) => {
-    const item = plan.items[i];
-    return `coalesce(${num(item.itemWeight)} * 100.0 * (${column(item)} - ${num(item.min)}) / ${num(item.max - item.min)}, 0)`;
-  });
-  const weights = dimension.items.map((i) => `case when ${column(plan.items[i])} is not null then ${num(plan.items[i].itemWeight)} else 0 end`);
-  return `((${weighted.join(' + ')}) / nullif(${weights.join(' + ')}, 0))`;
-}
-
-/** Per-respondent index: design-weighted mean of the respondent's dimension scores (weights renormalised). */
-function csiExpression(plan: MetricPlan): string {
-  if (plan.dimensions.length === 0) return 'null::float8';
-  const weighted = plan.dimensions.map((d) => `coalesce(${num(d.weight)} * ${d.column}, 0)`);
-  const weights = plan.dimensions.map((d) => `case when ${d.column} is not null then ${num(d.weight)} else 0 end`);
-  return `((${weighted.join(' + ')}) / nullif(${weights.join(' + ')}, 0))`;
 }
 
 export interface CellSums {
@@ -126,16 +108,15 @@ export interface CellQuery {
 export async function metricCells(sql: Sql, filters: AnalyticsFilters, plan: MetricPlan, query: CellQuery): Promise<CellSums[]> {
   const scope = scopeSql(sql, FACTS_SOURCE, filters, query.keys, { lang: query.lang, period: query.period });
   const keyCount = scope.keyCount;
-  const level1: Fragment[] = [];
-  if (scope.keys) level1.push(scope.keys);
   const columns = [
     query.byBranch ? 'f.branch_id as wb' : 'null::uuid as wb',
     `${plan.nps ?? 'null::float8'} as nps`,
     `${plan.csat ?? 'null::float8'} as csat`,
     `${plan.problems ?? 'null::float8'} as pp`,
+    'f.csi as csi',
     ...plan.items.map((item) => `${item.source} as ${item.column}`),
+    ...plan.dimensions.map((d) => `${d.source} as ${d.column}`),
   ];
-  const level2 = ['t1.*', ...plan.dimensions.map((d) => `${dimensionExpression(plan, d)} as ${d.column}`)];
   const top2From = plan.csatMax - 1;
   const aggregates = [
     'count(*)::int as responses',
@@ -161,16 +142,10 @@ export async function metricCells(sql: Sql, filters: AnalyticsFilters, plan: Met
   const rows = await sql<CellRow[]>`
     select ${sql.unsafe([...keyColumns, 'wb', ...aggregates].join(', '))}
     from (
-      select t2.*, ${sql.unsafe(csiExpression(plan))} as csi
-      from (
-        select ${sql.unsafe(level2.join(', '))}
-        from (
-          select ${scope.keys ? sql`${scope.keys}, ` : sql``}${sql.unsafe(columns.join(', '))}
-          from analytics_response_facts f ${scope.joins}
-          where f.survey_id = ${filters.surveyId} and ${scope.where}
-        ) t1
-      ) t2
-    ) t3
+      select ${scope.keys ? sql`${scope.keys}, ` : sql``}${sql.unsafe(columns.join(', '))}
+      from analytics_response_facts f ${scope.joins}
+      where f.survey_id = ${filters.surveyId} and ${scope.where}
+    ) t
     group by ${sql.unsafe(ordinals(groupCount))}`;
   return rows.map((row) => ({
     keys: Array.from({ length: keyCount }, (_, i) => String(row[`k${i}`])),

@@ -3,7 +3,7 @@
 import type { Sql } from '../db/client.ts';
 import type { Locale } from '../surveys/definition/index.ts';
 import { blocksOf, branchWeights, weightedBlocksOf, type MetricBlocks } from './blocks.ts';
-import { ensureFacts } from './facts.ts';
+import { ensureFacts, type FactsLayout } from './facts.ts';
 import { RENTALS_SOURCE, ordinals, resolveFilters, scopeSql, type AnalyticsFilters } from './filters.queries.ts';
 import { isPeriod, type GroupBy } from './filters.schemas.ts';
 import { groupLabel, periodsBetween, totalLabel } from './groups.ts';
@@ -23,6 +23,7 @@ export interface AnalyticsRequest {
   survey: SurveyContext;
   filters: AnalyticsFilters;
   plan: MetricPlan;
+  layout: FactsLayout;
   locale: Locale;
 }
 
@@ -35,7 +36,7 @@ export async function prepare(
   const survey = await loadSurveyContext(sql, query.survey);
   const filters = await resolveFilters(sql, query, options);
   const layout = await ensureFacts(sql, survey);
-  return { survey, filters, plan: metricPlan(survey, layout), locale: localeOf(survey, query.lang) };
+  return { survey, filters, plan: metricPlan(survey, layout), layout, locale: localeOf(survey, query.lang) };
 }
 
 /** Finished rentals (returned in the period) per group and pickup branch: the N_h of post-stratification. */

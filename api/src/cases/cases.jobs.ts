@@ -1,36 +1,15 @@
-// The case domain's background work: two pg-boss queues (created by api/drizzle/0006_cases_queues.sql)
-// and the SLA timer, which runs every minute in every server process (its steps claim rows, so several
-// processes do each thing once).
-import type { Database } from '../db/client.ts';
+// The case domain's background work: the consumers of its two queues (./queues.ts) and the SLA timer,
+// which runs every minute in every server process (its steps claim rows, so several processes do each
+// thing once).
 import { log } from '../lib/logger.ts';
 import type { AppDeps } from '../lib/types.ts';
-import { consume, insertJobs, txSql, type Consumer, type PgBoss } from '../queue/queue.ts';
+import { consume, type Consumer, type PgBoss } from '../queue/queue.ts';
 import { evaluateResponseRules } from './evaluate.ts';
 import { sendFollowUpSurvey } from './follow-up.ts';
+import { closeCaseMail } from './mail.ts';
 import { deliverCaseNotifications } from './notifications.ts';
+import { EVALUATE_QUEUE, FOLLOW_UP_QUEUE, type EvaluateJob, type FollowUpJob } from './queues.ts';
 import { sweepCaseTimers } from './sla.ts';
-
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-
-export const EVALUATE_QUEUE = 'cases.evaluate';
-export const FOLLOW_UP_QUEUE = 'cases.follow-up';
-
-export interface EvaluateJob {
-  responseId: string;
-}
-export interface FollowUpJob {
-  caseId: string;
-}
-
-/** Queues the rule evaluation of a finished response, in the transaction that finished it. */
-export async function enqueueEvaluation(tx: Tx | Database, responseId: string) {
-  await insertJobs(txSql(tx), [{ name: EVALUATE_QUEUE, data: { responseId } satisfies EvaluateJob, singletonKey: `evaluate:${responseId}` }]);
-}
-
-/** Queues the follow-up survey of a resolved case, in the transaction that resolved it. */
-export async function enqueueFollowUp(tx: Tx | Database, caseId: string) {
-  await insertJobs(txSql(tx), [{ name: FOLLOW_UP_QUEUE, data: { caseId } satisfies FollowUpJob, singletonKey: `follow-up:${caseId}` }]);
-}
 
 /** The job handlers, callable directly (tests) or from the queue. */
 export const caseJobHandlers = {
@@ -45,32 +24,49 @@ export async function caseTick(deps: AppDeps) {
   return result;
 }
 
+export interface CaseWorkerOptions {
+  /** false: no consumers or timer run by themselves; call runOnce() (tests). */
+  autoStart?: boolean;
+  pollMs?: number;
+  tickMs?: number;
+}
+
 export interface CaseWorkers {
-  consumers: Consumer[];
+  /** The timer's work, then every evaluation and follow-up job that is due, until none is left. */
+  runOnce(): Promise<{ handled: number }>;
   stop(): Promise<void>;
 }
 
 /** Starts the consumers of both queues and the minute timer. */
-export function startCaseWorkers(deps: AppDeps, boss: PgBoss, options: { pollMs?: number; tickMs?: number } = {}): CaseWorkers {
-  const consumerOptions = { batchSize: 10, concurrency: 2, pollMs: options.pollMs ?? 2000 };
-  const consumers = [
-    consume<EvaluateJob>(boss, EVALUATE_QUEUE, consumerOptions, (job) => caseJobHandlers[EVALUATE_QUEUE](deps, job.data)),
-    consume<FollowUpJob>(boss, FOLLOW_UP_QUEUE, consumerOptions, (job) => caseJobHandlers[FOLLOW_UP_QUEUE](deps, job.data)),
+export function startCaseWorkers(deps: AppDeps, boss: PgBoss, options: CaseWorkerOptions = {}): CaseWorkers {
+  const autoStart = options.autoStart ?? true;
+  const consumerOptions = { batchSize: 10, concurrency: 2, pollMs: options.pollMs ?? deps.env.QUEUE_POLL_MS };
+  const consumers: Consumer[] = [
+    consume<EvaluateJob>(boss, EVALUATE_QUEUE, consumerOptions, (job) => caseJobHandlers[EVALUATE_QUEUE](deps, job.data), { autoStart }),
+    consume<FollowUpJob>(boss, FOLLOW_UP_QUEUE, consumerOptions, (job) => caseJobHandlers[FOLLOW_UP_QUEUE](deps, job.data), { autoStart }),
   ];
   let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = caseTick(deps)
-      .catch((error) => log.warn(`case timers: ${error instanceof Error ? error.message : error}`))
-      .finally(() => (running = null));
-  }, options.tickMs ?? 60_000);
-  timer.unref?.();
+  const timer = autoStart
+    ? setInterval(() => {
+        if (running) return;
+        running = caseTick(deps)
+          .catch((error) => log.warn(`case timers: ${error instanceof Error ? error.message : error}`))
+          .finally(() => (running = null));
+      }, options.tickMs ?? 60_000)
+    : null;
+  timer?.unref?.();
   return {
-    consumers,
+    async runOnce() {
+      await caseTick(deps);
+      let handled = 0;
+      for (const consumer of consumers) handled += await consumer.drain();
+      return { handled };
+    },
     async stop() {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       await Promise.all(consumers.map((c) => c.stop()));
       await running;
+      await closeCaseMail();
     },
   };
 }

@@ -20,7 +20,7 @@ import { notFound, ProblemError, unprocessable } from '../lib/problem.ts';
 import type { AppDeps } from '../lib/types.ts';
 import { fromAnswerRows, type SurveyDefinition } from '../surveys/definition/index.ts';
 import { slaTimes, zonedTimeToInstant, type BusinessHours } from './business-hours.ts';
-import { enqueueFollowUp } from './cases.jobs.ts';
+import { enqueueFollowUp } from './queues.ts';
 import type { CaseListQuery, CaseUpdate, Transition } from './cases.schemas.ts';
 import { describeReasons } from './describe.ts';
 import type { CaseStatus, TriggerReason } from './rules.ts';
@@ -173,7 +173,7 @@ export async function getCase(deps: AppDeps, actor: Actor, id: string) {
     .from(answers)
     .where(eq(answers.responseId, c.responseId));
   const events = await db.select().from(caseEvents).where(eq(caseEvents.caseId, id)).orderBy(asc(caseEvents.at), asc(caseEvents.id));
-  let followUp = null;
+  let followUp: { invitationId: string; status: string; sentAt: string | null; resolved: 'yes' | 'partly' | 'no' | null } | null = null;
   if (c.followUpInvitationId) {
     const [inv] = await db
       .select({ id: invitations.id, status: invitations.status, sentAt: invitations.sentAt })
@@ -185,12 +185,13 @@ export async function getCase(deps: AppDeps, actor: Actor, id: string) {
       .innerJoin(answers, and(eq(answers.responseId, responses.id), eq(answers.questionId, 'q_resolved')))
       .where(and(eq(responses.invitationId, c.followUpInvitationId), eq(responses.status, 'finished')));
     const choice = resolvedAnswer?.choiceIds?.[0];
+    const resolved: 'yes' | 'partly' | 'no' | null = choice === 'yes' || choice === 'partly' || choice === 'no' ? choice : null;
     followUp = inv
       ? {
           invitationId: inv.id,
           status: inv.status,
           sentAt: iso(inv.sentAt),
-          resolved: choice === 'yes' || choice === 'partly' || choice === 'no' ? choice : null,
+          resolved,
         }
       : null;
   }

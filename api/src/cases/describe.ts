@@ -1,5 +1,8 @@
-// Words for case values in zh-CN and en, shared by the owners' e-mails and the web app.
-import { findQuestion, localize, type SurveyDefinition } from '../surveys/definition/index.ts';
+// Words for case values in zh-CN and en, shared by the owners' e-mails and the web app (zod-free imports,
+// so the web app can use it without the definition schema).
+import type { SurveyDefinition } from '../surveys/definition/index.ts';
+import { localize } from '../surveys/definition/localize.ts';
+import { findQuestion } from '../surveys/definition/walk.ts';
 import type { TriggerReason } from './rules.ts';
 
 export type CaseLocale = 'zh-CN' | 'en';

@@ -8,6 +8,7 @@ import { fromAnswerRows, type Answers, type SurveyDefinition } from '../surveys/
 import { resolveOwner, type Executor } from './assignment.ts';
 import { slaTimes, type BusinessHours } from './business-hours.ts';
 import { deliverCaseNotifications, queueCaseEmail } from './notifications.ts';
+import { enqueueEvaluation } from './queues.ts';
 import { evaluateRule, type Filter, type RuleContext, type Trigger } from './rules.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -62,6 +63,21 @@ export async function rulesMatch(
   return rules.some((rule) => evaluateRule(conditionsOf(rule), ctx).matched);
 }
 
+/**
+ * Called by the answering domain in the transaction that finishes a response: queues the rule evaluation
+ * (when the survey has rules) and says whether a case will follow, for the thank-you page.
+ */
+export async function onResponseFinished(
+  tx: Tx,
+  input: { responseId: string; surveyId: string; definition: SurveyDefinition; answers: Answers; customerId: string | null; rentalId: string | null; branchId: string | null },
+): Promise<{ followUpPromised: boolean }> {
+  const rules = await enabledRules(tx, input.surveyId);
+  if (rules.length === 0) return { followUpPromised: false };
+  await enqueueEvaluation(tx, input.responseId);
+  const ctx: RuleContext = { definition: input.definition, answers: input.answers, ...(await attributes(tx, input)) };
+  return { followUpPromised: rules.some((rule) => evaluateRule(conditionsOf(rule), ctx).matched) };
+}
+
 /** Opens one case for this rule and response unless it exists; returns the new case's id and notification. */
 export async function openCase(
   tx: Tx,
@@ -71,6 +87,7 @@ export async function openCase(
   branch: { id: string; region: string; timeZone: string } | null,
   reasons: unknown[],
   at: Date,
+  options: { notify?: boolean } = {},
 ) {
   const owner = await resolveOwner(tx, rule, branch);
   const timeZone = branch?.timeZone ?? 'Asia/Shanghai';
@@ -112,7 +129,7 @@ export async function openCase(
     actor: 'system',
     data: { ruleId: rule.id, ruleName: rule.name, reasons, owner: owner ? { name: owner.name, email: owner.email, level: owner.level } : null },
   });
-  const notification = await queueCaseEmail(tx, created, 'created', created.ownerEmail, deps.publicUrl, at);
+  const notification = options.notify === false ? null : await queueCaseEmail(tx, created, 'created', created.ownerEmail, deps.publicUrl, at);
   return { caseId: created.id, notification };
 }
 

@@ -6,7 +6,7 @@ import type { Database } from '../db/client.ts';
 import { caseEvents, cases, surveys, surveyVersions } from '../db/schema.ts';
 import type { AppDeps } from '../lib/types.ts';
 import { createSurvey, publishSurvey } from '../surveys/versions.queries.ts';
-import { inviteToFollowUp } from './invite.ts';
+import { inviteToFollowUp, setUpFollowUpDistribution } from './invite.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -35,6 +35,7 @@ export async function followUpSurvey(tx: Tx, at: Date): Promise<{ surveyId: stri
     .limit(1);
   const surveyId = draft?.id ?? (await createSurvey(tx, { name: template.name['zh-CN'] ?? 'Complaint follow-up', kind: FOLLOW_UP_KIND, definition: template.definition }, at)).id;
   const version = await publishSurvey(tx, surveyId, at);
+  if (!draft) await setUpFollowUpDistribution(tx, surveyId, at);
   return { surveyId, versionId: version.id };
 }
 

@@ -1,8 +1,15 @@
-// The follow-up invitation, made through the distribution domain's invitation path.
-import { and, eq } from 'drizzle-orm';
+// The follow-up invitation, made the way the distribution domain makes rental invitations: an invitation
+// row with an HMAC token, its first delivery, and the send job in the same transaction; the distribution
+// sender then sends it (quiet hours, rate limits, reminders, opt-out) with the survey's message texts.
+import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client.ts';
-import { invitations } from '../db/schema.ts';
+import { chooseChannel, DAY_MS, sendTime } from '../distribution/planning.ts';
+import { SEND_QUEUE, type SendJob } from '../distribution/queues.ts';
+import { loadRules, saveRules } from '../distribution/rules.queries.ts';
+import { invitationRulesSchema, type MessageTemplates } from '../distribution/rules.schemas.ts';
+import { invitationToken, tokenSecret } from '../distribution/tokens.ts';
 import type { AppDeps } from '../lib/types.ts';
+import { insertJobs, txSql } from '../queue/queue.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -15,15 +22,100 @@ export interface FollowUpInvitationInput {
   at: Date;
 }
 
-/** The invitation for this customer (and rental) to the follow-up survey; null when none can be sent. */
-export async function inviteToFollowUp(tx: Tx, _deps: AppDeps, input: FollowUpInvitationInput): Promise<{ id: string; channel: string } | null> {
-  // A second case on the same rental shares the invitation: the customer gets one follow-up survey.
+/** The follow-up survey's messages: about the complaint, not about a new rental. */
+export const FOLLOW_UP_TEXTS: MessageTemplates = {
+  invitation: {
+    'zh-CN': {
+      subject: '关于您在{branch}的反馈：问题解决了吗？',
+      body: '{greeting}\n\n我们已处理您关于{branch}租车的反馈。想请您花一分钟告诉我们：问题解决了吗？您对处理结果满意吗？\n\n{link}\n\n此链接在 {expiresAt} 前有效。',
+      sms: '关于您在{branch}的反馈，问题解决了吗？1分钟告诉我们：{link}',
+    },
+    'zh-TW': {
+      subject: '關於您在{branch}的回饋：問題解決了嗎？',
+      body: '{greeting}\n\n我們已處理您關於{branch}租車的回饋。想請您花一分鐘告訴我們：問題解決了嗎？您對處理結果滿意嗎？\n\n{link}\n\n此連結在 {expiresAt} 前有效。',
+      sms: '關於您在{branch}的回饋，問題解決了嗎？1分鐘告訴我們：{link}',
+    },
+    en: {
+      subject: 'Your feedback about {branch}: is it resolved?',
+      body: '{greeting}\n\nWe have handled your feedback about your rental at {branch}. Would you take a minute to tell us whether the issue is resolved and how we handled it?\n\n{link}\n\nThe link works until {expiresAt}.',
+      sms: 'About your feedback on {branch}: is it resolved? 1 minute: {link}',
+    },
+  },
+};
+
+/** Message texts and sending rules of a newly created follow-up survey: no delay, one reminder after 3 days. */
+export async function setUpFollowUpDistribution(tx: Tx, surveyId: string, at: Date) {
+  const rules = invitationRulesSchema.parse({
+    delayMinutes: 0,
+    fatigueDays: 0,
+    eligibility: { maxDaysSinceReturn: 0 },
+    reminders: { count: 1, afterDays: 3 },
+    templates: FOLLOW_UP_TEXTS,
+  });
+  await saveRules(txSql(tx), surveyId, rules, at);
+}
+
+interface CustomerRow {
+  email: string | null;
+  phone: string | null;
+  consent_email: boolean;
+  consent_sms: boolean;
+  email_bad: boolean;
+  phone_bad: boolean;
+  opted_out: boolean;
+  time_zone: string;
+}
+
+/**
+ * Invites the customer to the follow-up survey and queues the first message; null when nothing can be
+ * sent (opted out, erased, no address with consent). A second case on the same rental shares the
+ * invitation: the customer gets one follow-up survey.
+ */
+export async function inviteToFollowUp(tx: Tx, deps: AppDeps, input: FollowUpInvitationInput): Promise<{ id: string; channel: string } | null> {
+  const sql = txSql(tx);
   if (input.rentalId) {
-    const [existing] = await tx
-      .select({ id: invitations.id, channel: invitations.channel })
-      .from(invitations)
-      .where(and(eq(invitations.surveyId, input.surveyId), eq(invitations.rentalId, input.rentalId)));
+    const [existing] = await sql<{ id: string; channel: string }[]>`
+      select id, channel from invitations where survey_id = ${input.surveyId} and rental_id = ${input.rentalId}`;
     if (existing) return existing;
   }
-  return null;
+  const [customer] = await sql<CustomerRow[]>`
+    select c.email, c.phone, c.consent_email, c.consent_sms,
+      c.email_bad or exists (select 1 from bad_addresses x where x.channel = 'email' and x.address = c.email) as email_bad,
+      c.phone_bad or exists (select 1 from bad_addresses x where x.channel = 'sms' and x.address = regexp_replace(c.phone, '[^0-9+]', '', 'g')) as phone_bad,
+      (c.opted_out_at is not null or c.erased_at is not null) as opted_out,
+      b.time_zone
+    from customers c, branches b
+    where c.id = ${input.customerId} and b.id = ${input.branchId}`;
+  if (!customer || customer.opted_out) return null;
+  const { rules } = await loadRules(sql, input.surveyId);
+  const channel = chooseChannel(rules, {
+    email: customer.email,
+    phone: customer.phone,
+    consentEmail: customer.consent_email,
+    consentSms: customer.consent_sms,
+    optedOut: false,
+    erased: false,
+    lastInvitedAt: null,
+    emailBad: customer.email_bad,
+    phoneBad: customer.phone_bad,
+  });
+  if (!channel) return null;
+
+  const now = input.at;
+  const dueAt = sendTime(rules, channel, now, now, customer.time_zone);
+  const expiresAt = new Date(dueAt.getTime() + rules.expiryDays * DAY_MS);
+  const id = randomUUID();
+  const { tokenHash } = invitationToken(tokenSecret(deps.env), id);
+  const dueNow = dueAt.getTime() <= now.getTime();
+  await sql`
+    insert into invitations (id, survey_id, survey_version_id, rental_id, customer_id, branch_id, token_hash, channel, status, scheduled_at, expires_at, created_at)
+    values (${id}, ${input.surveyId}, ${input.versionId}, ${input.rentalId}, ${input.customerId}, ${input.branchId}, ${tokenHash}, ${channel}, 'scheduled',
+      ${dueAt.toISOString()}, ${expiresAt.toISOString()}, ${now.toISOString()})`;
+  const deliveryId = randomUUID();
+  await sql`
+    insert into deliveries (id, invitation_id, step, kind, channel, status, due_at, queued_at, created_at, updated_at)
+    values (${deliveryId}, ${id}, 0, 'invitation', ${channel}, ${dueNow ? 'queued' : 'scheduled'}, ${dueAt.toISOString()},
+      ${dueNow ? now.toISOString() : null}, ${now.toISOString()}, ${now.toISOString()})`;
+  if (dueNow) await insertJobs(sql, [{ name: SEND_QUEUE, data: { deliveryId } satisfies SendJob }]);
+  return { id, channel };
 }

@@ -1,5 +1,6 @@
 // E-mails to case owners and escalation contacts: written into case_notifications in the transaction
 // that caused them (one per kind, case, due time and recipient), then delivered.
+import { createHash } from 'node:crypto';
 import { and, eq, inArray, lt } from 'drizzle-orm';
 import { branches, caseNotifications, cases, surveyVersions, responses } from '../db/schema.ts';
 import type { AppDeps } from '../lib/types.ts';
@@ -7,7 +8,7 @@ import { log } from '../lib/logger.ts';
 import type { SurveyDefinition } from '../surveys/definition/index.ts';
 import type { Executor } from './assignment.ts';
 import { describeReasons, formatLocalTime, label, LEVEL_LABELS, PRIORITY_LABELS, type CaseLocale } from './describe.ts';
-import { sendCaseEmail } from './mail.ts';
+import { canSendCaseEmail, sendCaseEmail } from './mail.ts';
 import type { TriggerReason } from './rules.ts';
 
 export type NotificationKind = (typeof caseNotifications.$inferInsert)['kind'];
@@ -134,7 +135,7 @@ export const MAX_ATTEMPTS = 5;
  */
 export async function deliverCaseNotifications(deps: AppDeps, ids?: string[]): Promise<{ sent: number; failed: number }> {
   const { db } = deps;
-  if (ids && ids.length === 0) return { sent: 0, failed: 0 };
+  if ((ids && ids.length === 0) || !canSendCaseEmail(deps)) return { sent: 0, failed: 0 };
   const candidates = await db
     .select({ id: caseNotifications.id })
     .from(caseNotifications)
@@ -152,7 +153,7 @@ export async function deliverCaseNotifications(deps: AppDeps, ids?: string[]): P
         .for('update', { skipLocked: true });
       if (!row) return null;
       try {
-        await sendCaseEmail(deps, { to: row.recipient, subject: row.subject, text: row.body });
+        await sendCaseEmail(deps, { to: row.recipient, subject: row.subject, text: row.body, key: createHash('sha256').update(row.idempotencyKey).digest('hex') });
         await tx
           .update(caseNotifications)
           .set({ status: 'sent', sentAt: deps.now(), attempts: row.attempts + 1, lastError: null })

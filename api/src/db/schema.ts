@@ -166,6 +166,8 @@ export const invitations = pgTable(
     uniqueIndex('invitations_survey_rental_uq').on(t.surveyId, t.rentalId),
     index('invitations_customer_created_idx').on(t.customerId, t.createdAt),
     index('invitations_branch_idx').on(t.branchId),
+    // Distribution: open invitations by expiry, for marking them expired.
+    index('invitations_open_expires_idx').on(t.expiresAt).where(sql`status in ('scheduled', 'sent', 'opened', 'started', 'failed')`),
   ],
 );
 
@@ -663,6 +665,8 @@ export const importJobs = pgTable('import_jobs', {
   rowsRejected: integer('rows_rejected').notNull().default(0),
   invitationsCreated: integer('invitations_created').notNull().default(0),
   bytesDone: bigint('bytes_done', { mode: 'number' }).notNull().default(0),
+  // Working time measured by the runner (for rows per second), whatever the application clock says.
+  elapsedMs: bigint('elapsed_ms', { mode: 'number' }).notNull().default(0),
   error: text('error'),
   startedAt: timestamp('started_at', { withTimezone: true }),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
@@ -715,6 +719,10 @@ export const analyticsResponseFacts = pgTable(
     rentalId: uuid('rental_id'),
     finishedAt: timestamp('finished_at', { withTimezone: true }).notNull(),
     values: smallint('values').array().notNull(),
+    // Per-respondent dimension scores (0–100, in the order of the newest definition's dimensions) and
+    // the per-respondent index over them; rebuilt when the dimensions change (analytics_surveys.signature).
+    dimensions: doublePrecision('dimensions').array().notNull(),
+    csi: doublePrecision('csi'),
   },
   (t) => [
     index('analytics_facts_survey_finished_idx').on(t.surveyId, t.finishedAt),
@@ -728,6 +736,8 @@ export const analyticsSurveys = pgTable('analytics_surveys', {
     .primaryKey()
     .references(() => surveys.id, { onDelete: 'cascade' }),
   slots: text('slots').array().notNull(),
+  // The dimensions (items, scales, weights) the per-respondent scores were computed with.
+  signature: text('signature').notNull(),
   builtAt: timestamp('built_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

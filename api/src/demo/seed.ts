@@ -1,9 +1,12 @@
 // Demo data for an empty database: branches in several cities, customers, a few thousand rentals over the
 // last 120 days, the post-rental survey published, and a few hundred answered invitations.
 import { templates } from '@rs/survey-templates';
+import { inArray } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import { createUserWithPassword } from '../access/auth.queries.ts';
+import type { Role } from '../access/permissions.ts';
 import type { Database, Sql } from '../db/client.ts';
-import { answers, branches, customers, invitations, rentals, responses } from '../db/schema.ts';
+import { answers, branches, customers, invitations, rentals, responses, users } from '../db/schema.ts';
 import { hashToken } from '../distribution/tokens.ts';
 import { toAnswerRows, validateAnswers, type SurveyDefinition } from '../surveys/definition/index.ts';
 import { createSurvey, publishSurvey } from '../surveys/versions.queries.ts';
@@ -11,6 +14,7 @@ import { clamp01, createRandom, type Random } from './random.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 import { simulateAnswers } from './simulate-answers.ts';
+import { seedDemoCases } from '../cases/demo.ts';
 
 export const DEMO_BRANCHES = [
   { code: 'SH01', name: '上海虹桥机场店', nameEn: 'Shanghai Hongqiao Airport', city: '上海', region: '华东', quality: 0.06 },
@@ -239,6 +243,8 @@ export async function seedDemoData(
     );
     const answerValues = responseValues.flatMap((r, i) => toAnswerRows(definition, r.values).map((a) => ({ ...a, responseId: responseIds[i].id })));
     await insertChunked(tx, answers, answerValues);
+    // The closed loop's rules and cases (api/src/cases/demo.ts).
+    await seedDemoCases(tx, { surveyId: survey.id, now, random });
 
     return {
       branches: DEMO_BRANCHES.length,
@@ -250,4 +256,32 @@ export async function seedDemoData(
   });
   await sql`analyze`;
   return result;
+}
+
+// ── Demo staff: one user per role, printed by `npm start` ─────────────────────────────────────────────
+export const DEMO_PASSWORD = 'demo-pass-2026';
+
+export const DEMO_USERS = [
+  { role: 'admin', email: 'admin@example.com', name: '系统管理员 Admin', branches: [] },
+  { role: 'quality_manager', email: 'quality@example.com', name: '质量经理 陈静', branches: [] },
+  { role: 'branch_manager', email: 'manager.sh01@example.com', name: '门店经理 王磊', branches: ['SH01', 'SH02'] },
+  { role: 'executive', email: 'executive@example.com', name: '总经理 刘洋', branches: [] },
+] as const satisfies readonly { role: Role; email: string; name: string; branches: readonly string[] }[];
+
+/** Creates the demo users that do not exist yet (by email); returns the ones that exist afterwards. */
+export async function seedDemoUsers({ db, now }: { db: Database; now: Date }) {
+  const codes = DEMO_USERS.flatMap((u) => [...u.branches]);
+  const branchRows = codes.length ? await db.select({ id: branches.id, code: branches.code }).from(branches).where(inArray(branches.code, codes)) : [];
+  const branchId = new Map(branchRows.map((b) => [b.code, b.id]));
+  const existing = new Set((await db.select({ email: users.email }).from(users).where(inArray(users.email, DEMO_USERS.map((u) => u.email)))).map((u) => u.email));
+  const present: (typeof DEMO_USERS)[number][] = [];
+  for (const user of DEMO_USERS) {
+    if (!existing.has(user.email)) {
+      const ids = user.branches.map((code) => branchId.get(code)).filter((id): id is string => !!id);
+      if (user.role === 'branch_manager' && ids.length === 0) continue;
+      await createUserWithPassword(db, { email: user.email, name: user.name, role: user.role, password: DEMO_PASSWORD, branchIds: ids }, now);
+    }
+    present.push(user);
+  }
+  return present;
 }

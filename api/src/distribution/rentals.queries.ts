@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { surveys, surveyVersions } from '../db/schema.ts';
 import { txSql, type SqlClient } from '../queue/queue.ts';
-import { ingestRentals, type IngestContext, type IngestSummary, type RentalRow, type RowResult } from './ingest.ts';
+import { ingestRentals, type IngestContext, type IngestSummary, type RentalRow, type RowResult, type TargetSurvey } from './ingest.ts';
 import type { RentalInput } from './rentals.schemas.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -52,12 +52,13 @@ export async function ingestBatch(
   ctx: IngestContext,
   rows: RentalRow[],
   after?: (sql: SqlClient, summary: IngestSummary) => Promise<void>,
+  target?: TargetSurvey | null,
 ): Promise<IngestSummary> {
   return retrying(async () => {
     try {
       return await db.transaction(async (tx) => {
         const sql = txSql(tx);
-        const summary = await ingestRentals(sql, ctx, rows);
+        const summary = await ingestRentals(sql, ctx, rows, target);
         await after?.(sql, summary);
         return summary;
       });
@@ -70,7 +71,7 @@ export async function ingestBatch(
         let invitationsCreated = 0;
         for (const row of rows) {
           try {
-            const one = await sql.savepoint((sp) => ingestRentals(sp, ctx, [row]));
+            const one = await sql.savepoint((sp) => ingestRentals(sp, ctx, [row], target));
             results.push(one.results[0]);
             invitationsCreated += one.invitationsCreated;
           } catch (rowError) {

@@ -52,3 +52,21 @@ export function tokenSecret(env: Env): string {
   }
   return processSecret;
 }
+
+/** The secret kept in a file beside the data (created on first start, readable by the owner only). */
+export async function secretFromFile(file: string): Promise<string> {
+  const { mkdir, readFile, writeFile } = await import('node:fs/promises');
+  const path = await import('node:path');
+  try {
+    const existing = (await readFile(file, 'utf8')).trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    /* not there yet */
+  }
+  const secret = randomBytes(32).toString('base64url');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' }).catch(async () => {
+    // Another process wrote it first: use theirs.
+  });
+  return (await readFile(file, 'utf8')).trim();
+}

@@ -14,6 +14,14 @@ type DrizzleTx = Parameters<Parameters<Database['transaction']>[0]>[0];
 export function bossDb(sql: SqlClient): PgBoss.Db {
   return {
     executeSql: async (text, values = []) => {
+      // Maintenance and migrations come as one "BEGIN; …; COMMIT;" script: run it as a transaction of ours.
+      const script = /^\s*BEGIN;([\s\S]*)COMMIT;\s*$/.exec(text);
+      if (script) {
+        const run = (tx: SqlClient) => tx.unsafe(script[1]).simple();
+        if ('savepoint' in sql) await run(sql);
+        else await (sql as Sql).begin((tx) => run(tx as unknown as SqlClient));
+        return { rows: [] };
+      }
       const rows = await sql.unsafe(
         text,
         values.map((v) => (v === undefined ? null : v)),
@@ -37,23 +45,25 @@ function jobProducer(): PgBoss {
   return producer;
 }
 
+const knownQueues = new Set<string>();
+
 /**
  * Inserts jobs on the given connection — pass a transaction to make them part of it. Fails when a queue
  * does not exist (pg-boss would drop such a job silently).
  */
-export async function insertJobs(sql: SqlClient, jobs: PgBoss.JobInsert[]): Promise<string[]> {
-  if (jobs.length === 0) return [];
-  const ids: string[] = [];
+export async function insertJobs(sql: SqlClient, jobs: PgBoss.JobInsert[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const names = [...new Set(jobs.map((j) => j.name))].filter((n) => !knownQueues.has(n));
+  if (names.length > 0) {
+    const found = await sql<{ name: string }[]>`select name from pgboss.queue where name = any(${names}::text[])`;
+    for (const { name } of found) knownQueues.add(name);
+    const missing = names.filter((n) => !knownQueues.has(n));
+    if (missing.length > 0) throw new Error(`pg-boss queue missing: ${missing.join(', ')}`);
+  }
   // json_to_recordset over one parameter: chunks keep the statement size reasonable.
   for (let i = 0; i < jobs.length; i += 5000) {
-    const chunk = jobs.slice(i, i + 5000);
-    const inserted = ((await jobProducer().insert(chunk, { db: bossDb(sql) })) as unknown as string[] | null) ?? [];
-    if (inserted.length !== chunk.length) {
-      throw new Error(`pg-boss accepted ${inserted.length} of ${chunk.length} jobs (queue ${chunk[0].name} missing?)`);
-    }
-    ids.push(...inserted);
+    await jobProducer().insert(jobs.slice(i, i + 5000), { db: bossDb(sql) });
   }
-  return ids;
 }
 
 export interface QueueRuntimeOptions {

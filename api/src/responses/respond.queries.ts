@@ -1,6 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { answers, branches, customers, invitations, rentals, responses, surveyVersions } from '../db/schema.ts';
+import { emitResponseFinished } from '../access/webhooks.delivery.ts';
+import { onResponseFinished } from '../cases/evaluate.ts';
 import { hashToken, TOKEN_PATTERN } from '../distribution/tokens.ts';
 import { ProblemError } from '../lib/problem.ts';
 import {
@@ -227,7 +229,17 @@ export async function submitRespondAnswers(db: Database, token: string, now: Dat
       .where(eq(responses.id, responseId));
     await replaceAnswers(tx, row.definition, responseId, merged);
     await tx.update(invitations).set({ status: 'finished' }).where(eq(invitations.id, row.invitation.id));
-    return thankYou(row, responseId, merged, false);
+    const { followUpPromised } = await onResponseFinished(tx, {
+      responseId,
+      surveyId: row.invitation.surveyId,
+      definition: row.definition,
+      answers: merged,
+      customerId: row.invitation.customerId,
+      rentalId: row.invitation.rentalId,
+      branchId: row.invitation.branchId,
+    });
+    await emitResponseFinished(tx, responseId, now);
+    return thankYou(row, responseId, merged, false, followUpPromised);
   });
 }
 
@@ -238,7 +250,7 @@ async function lockInvitationForSubmit(tx: Tx, token: string, now: Date) {
   throw linkUnavailable();
 }
 
-function thankYou(row: InvitationRow, responseId: string, values: Answers, alreadyFinished: boolean) {
+function thankYou(row: InvitationRow, responseId: string, values: Answers, alreadyFinished: boolean, followUpPromised = false) {
   const category = npsCategory(row.definition, values);
   return {
     responseId,
@@ -246,7 +258,7 @@ function thankYou(row: InvitationRow, responseId: string, values: Answers, alrea
     alreadyFinished,
     npsCategory: category,
     shareUrl: category === 'promoter' ? row.branchShareUrl : null,
-    followUpPromised: false,
+    followUpPromised,
   };
 }
 

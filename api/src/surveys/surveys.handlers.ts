@@ -1,3 +1,4 @@
+import { audit } from '../access/audit.ts';
 import { findTemplate, templates, type SurveyTemplate } from '@rs/survey-templates';
 import { badRequest, notFound } from '../lib/problem.ts';
 import type { AppRouteHandler } from '../lib/types.ts';
@@ -49,6 +50,7 @@ export const createSurvey: AppRouteHandler<R.CreateSurveyRoute> = async (c) => {
     definition = input.definition ?? blankDefinition(input.defaultLocale, input.name);
   }
   const row = await insertSurvey(deps.db, { name: input.name, kind, definition }, deps.now());
+  await audit(c, 'survey.create', { type: 'survey', id: row.id }, { kind: row.kind, fromTemplate: input.fromTemplate ?? null });
   return c.json(await getSurveyDetail(deps, row.id), 201);
 };
 
@@ -64,7 +66,9 @@ export const getDraft: AppRouteHandler<R.GetDraftRoute> = async (c) => {
 export const updateDraft: AppRouteHandler<R.UpdateDraftRoute> = async (c) => {
   const deps = c.get('deps');
   const { id } = c.req.valid('param');
-  await saveDraft(deps.db, id, c.req.valid('json'), deps.now());
+  const input = c.req.valid('json');
+  await saveDraft(deps.db, id, input, deps.now());
+  await audit(c, 'survey.draft.update', { type: 'survey', id }, { renamed: input.name !== undefined });
   return c.json(await getSurveyDetail(deps, id), 200);
 };
 
@@ -76,6 +80,7 @@ export const publish: AppRouteHandler<R.PublishRoute> = async (c) => {
   const deps = c.get('deps');
   const { id } = c.req.valid('param');
   const version = await publishSurvey(deps.db, id, deps.now());
+  await audit(c, 'survey.publish', { type: 'survey', id }, { version: version.version });
   const summary = (version.changeSummary as Awaited<ReturnType<typeof preview>>['changeSummary']) ?? null;
   return c.json(
     {
@@ -104,6 +109,7 @@ export const archive: AppRouteHandler<R.ArchiveRoute> = async (c) => {
   const deps = c.get('deps');
   const { id } = c.req.valid('param');
   await setArchived(deps.db, id, true, deps.now());
+  await audit(c, 'survey.archive', { type: 'survey', id });
   return c.json(await getSurveyDetail(deps, id), 200);
 };
 
@@ -111,6 +117,7 @@ export const unarchive: AppRouteHandler<R.UnarchiveRoute> = async (c) => {
   const deps = c.get('deps');
   const { id } = c.req.valid('param');
   await setArchived(deps.db, id, false, deps.now());
+  await audit(c, 'survey.unarchive', { type: 'survey', id });
   return c.json(await getSurveyDetail(deps, id), 200);
 };
 
@@ -119,6 +126,7 @@ export const duplicate: AppRouteHandler<R.DuplicateRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const input = c.req.valid('json') ?? {};
   const copy = await duplicateSurvey(deps.sql, id, input.name, deps.now());
+  await audit(c, 'survey.duplicate', { type: 'survey', id: copy }, { from: id });
   return c.json(await getSurveyDetail(deps, copy), 201);
 };
 
@@ -139,5 +147,6 @@ export const createFromTemplate: AppRouteHandler<R.CreateFromTemplateRoute> = as
   const input = c.req.valid('json') ?? {};
   const name = input.name ?? template.name[template.definition.defaultLocale] ?? template.id;
   const row = await insertSurvey(deps.db, { name, kind: input.kind ?? templateKind(template), definition: template.definition }, deps.now());
+  await audit(c, 'survey.create', { type: 'survey', id: row.id }, { kind: row.kind, fromTemplate: template.id });
   return c.json(await getSurveyDetail(deps, row.id), 201);
 };

@@ -4,7 +4,7 @@ export const FILTER_KEYS = ['branch', 'region', 'tier', 'customerType', 'vehicle
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type Filters = Record<FilterKey, string[]>;
 
-export const PERIOD_KINDS = ['30d', '90d', 'quarter', 'custom'] as const;
+export const PERIOD_KINDS = ['all', '30d', '90d', 'quarter', 'custom'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 export const INTERVALS = ['day', 'week', 'month', 'quarter'] as const;
@@ -15,14 +15,20 @@ export interface DateRange {
   to: string;
 }
 
+/** A period; `from` null = since the first answer. */
+export interface Period {
+  from: string | null;
+  to: string;
+}
+
 export interface DashboardState {
   survey: string | null;
   period: PeriodKind;
   /** For `quarter`: e.g. 2026Q3 (default the current quarter). */
   quarter: string | null;
-  range: DateRange;
-  /** The period of the same length just before `range`: what changes are measured against. */
-  previous: DateRange;
+  range: Period;
+  /** The period of the same length just before `range`: what changes are measured against (none for all time). */
+  previous: DateRange | null;
   interval: Interval;
   filters: Filters;
 }
@@ -76,8 +82,9 @@ export function previousRange(range: DateRange): DateRange {
 }
 
 /** A sensible trend interval for a period: days up to two weeks, weeks up to half a year, then months. */
-export function defaultInterval(range: DateRange): Interval {
-  const days = daysBetween(range);
+export function defaultInterval(range: Period): Interval {
+  if (range.from === null) return 'month';
+  const days = daysBetween({ from: range.from, to: range.to });
   return days <= 14 ? 'day' : days <= 190 ? 'week' : 'month';
 }
 
@@ -89,14 +96,14 @@ export function readFilters(params: URLSearchParams): Filters {
   return filters;
 }
 
-/** The dashboard state of a URL; anything missing or invalid falls back to the last 30 days. */
+/** The dashboard state of a URL; anything missing or invalid falls back to all answers up to today. */
 export function readState(url: URL, today: string): DashboardState {
   const p = url.searchParams;
   const kind = (PERIOD_KINDS as readonly string[]).includes(p.get('period') ?? '') ? (p.get('period') as PeriodKind) : null;
   const from = p.get('from');
   const to = p.get('to');
-  let period: PeriodKind = kind ?? (isDate(from) && isDate(to) ? 'custom' : '30d');
-  let range: DateRange;
+  let period: PeriodKind = kind ?? (isDate(from) && isDate(to) ? 'custom' : 'all');
+  let range: Period;
   let quarter: string | null = null;
   if (period === 'custom' && isDate(from) && isDate(to) && from <= to) {
     range = { from, to };
@@ -104,13 +111,16 @@ export function readState(url: URL, today: string): DashboardState {
     quarter = quarterRange(p.get('quarter') ?? '') ? p.get('quarter')! : quarterOf(today);
     const full = quarterRange(quarter)!;
     range = { from: full.from, to: full.to < today ? full.to : today };
-  } else {
-    if (period === 'custom') period = '30d';
+  } else if (period === '30d' || period === '90d') {
     const days = period === '90d' ? 90 : 30;
     range = { from: addDays(today, -(days - 1)), to: today };
+  } else {
+    period = 'all';
+    range = { from: null, to: today };
   }
   const interval = (INTERVALS as readonly string[]).includes(p.get('interval') ?? '') ? (p.get('interval') as Interval) : defaultInterval(range);
-  return { survey: p.get('survey'), period, quarter, range, previous: previousRange(range), interval, filters: readFilters(p) };
+  const previous = range.from === null ? null : previousRange({ from: range.from, to: range.to });
+  return { survey: p.get('survey'), period, quarter, range, previous, interval, filters: readFilters(p) };
 }
 
 export type QueryValue = string | number | null | undefined | string[];
@@ -127,7 +137,7 @@ export function toQuery(params: Record<string, QueryValue>): string {
 }
 
 /** The analytics API's query parameters for this state (period `range` unless another is given). */
-export function apiParams(state: DashboardState, extra: Record<string, QueryValue> = {}, range: DateRange = state.range): Record<string, QueryValue> {
+export function apiParams(state: DashboardState, extra: Record<string, QueryValue> = {}, range: Period = state.range): Record<string, QueryValue> {
   return { survey: state.survey, from: range.from, to: range.to, ...state.filters, ...extra };
 }
 

@@ -82,6 +82,9 @@ export function readDrivers(raw: unknown): DriversResult {
     outcome: str(o.outcome),
     n: num(o.n) ?? 0,
     r2: num(o.r2),
+    shareCut: num(o.shareCut) ?? (drivers.length > 0 ? 100 / drivers.length : null),
+    performanceCut: num(o.performanceCut),
+    responsesWithOutcome: num(o.responsesWithOutcome),
     drivers,
     warnings: arr(o.warnings).map((w) => (isObj(w) ? str(first(w, 'code', 'message')) : str(w))).filter(Boolean),
   };

@@ -5,7 +5,7 @@ import { env } from '$env/dynamic/private';
 import { api, ApiError } from '$lib/api';
 import type { UiLocale } from '$lib/i18n';
 import type { Summary, SurveySummary } from '$lib/types';
-import { apiParams, readState, todayIn, toQuery, type DashboardState, type QueryValue } from './filters';
+import { apiParams, readState, todayIn, toQuery, type DashboardState, type Period, type QueryValue } from './filters';
 import type { Loaded } from './types';
 
 type Fetch = typeof fetch;
@@ -90,6 +90,6 @@ export async function loadContext(fetchFn: Fetch, url: URL, locale: UiLocale): P
 }
 
 /** The analytics query parameters of the context, plus the UI language for labels. */
-export function contextParams(ctx: DashboardContext, extra: Record<string, QueryValue> = {}, range = ctx.state.range) {
+export function contextParams(ctx: DashboardContext, extra: Record<string, QueryValue> = {}, range: Period = ctx.state.range) {
   return apiParams(ctx.state, { lang: ctx.lang, ...extra }, range);
 }

@@ -15,7 +15,8 @@ export interface MetricDifference {
   p: number | null;
   /** Holm-corrected p across the groups, when the API gives it. */
   pAdjusted: number | null;
-  significant: boolean;
+  /** null when no test is available. */
+  significant: boolean | null;
 }
 
 export interface CompareGroup {
@@ -53,6 +54,10 @@ export interface DriversResult {
   outcome: string;
   n: number;
   r2: number | null;
+  /** Quadrant cut lines: importance 100 / p, performance the mean over the drivers. */
+  shareCut: number | null;
+  performanceCut: number | null;
+  responsesWithOutcome: number | null;
   drivers: Driver[];
   warnings: string[];
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "import_jobs" ADD COLUMN "elapsed_ms" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX "invitations_open_expires_idx" ON "invitations" USING btree ("expires_at") WHERE status in ('scheduled', 'sent', 'opened', 'started', 'failed');

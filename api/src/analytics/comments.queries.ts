@@ -1,0 +1,98 @@
+// /api/analytics/comments: comment themes per group and per NPS category. The newest comments of the
+// filtered, finished responses (at most COMMENT_LIMIT) are read with their group and NPS answer and
+// counted in Node (word segmentation needs Intl.Segmenter); groups under minN show no themes.
+import type { Sql } from '../db/client.ts';
+import { badRequest } from '../lib/problem.ts';
+import type { CommentsQuery } from './comments.schemas.ts';
+import { FACTS_SOURCE, scopeSql } from './filters.queries.ts';
+import { groupLabel, totalLabel } from './groups.ts';
+import { prepare } from './summary.queries.ts';
+import { questionById } from './survey-context.ts';
+import { ThemeCounter, termsOf, type ThemeSet } from './text-themes.ts';
+
+/** The most comments one request analyses (the newest first); `truncated` tells when there were more. */
+export const COMMENT_LIMIT = 20_000;
+
+const CATEGORIES = ['promoter', 'passive', 'detractor'] as const;
+type Category = (typeof CATEGORIES)[number];
+const categoryOf = (nps: number | null): Category | null => (nps === null ? null : nps >= 9 ? 'promoter' : nps >= 7 ? 'passive' : 'detractor');
+
+class GroupThemes {
+  readonly all: ThemeCounter;
+  readonly byCategory: Record<Category, ThemeCounter>;
+  responses = new Set<string>();
+  constructor(
+    readonly label: string,
+    examples: number,
+  ) {
+    this.all = new ThemeCounter(examples);
+    this.byCategory = { promoter: new ThemeCounter(examples), passive: new ThemeCounter(examples), detractor: new ThemeCounter(examples) };
+  }
+  add(responseId: string, text: string, category: Category | null) {
+    const terms = termsOf(text);
+    this.responses.add(responseId);
+    this.all.add(text, terms);
+    if (category) this.byCategory[category].add(text, terms);
+  }
+}
+
+export async function buildComments(sql: Sql, query: CommentsQuery, options: { timeZone: string; branchScope: string[] | null }) {
+  const req = await prepare(sql, query, options);
+  const { survey, filters, locale, layout } = req;
+  const questions = query.question ?? survey.metrics.comments;
+  for (const id of questions) {
+    if (questionById(survey, id)?.type !== 'text') throw badRequest('Invalid query', [{ path: 'question', message: `"${id}" is not a text question of this survey` }]);
+  }
+  const npsColumn = survey.metrics.nps ? layout.column('f', survey.metrics.nps) : 'null::float8';
+  const scope = scopeSql(sql, FACTS_SOURCE, filters, [query.groupBy], { lang: locale });
+  const rows =
+    questions.length === 0
+      ? []
+      : await sql<{ k0?: string; l0?: string; response_id: string; nps: number | null; text: string }[]>`
+          select ${scope.keys ? sql`${scope.keys}, ` : sql``}f.response_id, ${sql.unsafe(npsColumn)} as nps, a.value_text as text
+          from analytics_response_facts f ${scope.joins}
+          join answers a on a.response_id = f.response_id and a.question_id = any(${questions}::text[]) and a.item_id is null
+          where f.survey_id = ${filters.surveyId} and ${scope.where} and a.value_text is not null and a.value_text <> ''
+          order by f.finished_at desc
+          limit ${COMMENT_LIMIT + 1}`;
+  const truncated = rows.length > COMMENT_LIMIT;
+  const groups = new Map<string, GroupThemes>();
+  const total = new GroupThemes(totalLabel(locale), query.examples);
+  for (const row of rows.slice(0, COMMENT_LIMIT)) {
+    const key = row.k0 ?? 'all';
+    let group = groups.get(key);
+    if (!group) {
+      group = new GroupThemes(groupLabel(query.groupBy, key, row.l0 ?? key, locale), query.examples);
+      groups.set(key, group);
+    }
+    const category = categoryOf(row.nps);
+    group.add(row.response_id, row.text, category);
+    total.add(row.response_id, row.text, category);
+  }
+
+  const block = (key: string, g: GroupThemes) => {
+    // Comments are quotes: a group under minN respondents shows none of them.
+    const suppressed = g.responses.size < survey.minN;
+    const top = (counter: ThemeCounter): ThemeSet => (suppressed ? { comments: counter.top(0).comments, words: [], phrases: [] } : counter.top(query.limit));
+    return {
+      key,
+      label: g.label,
+      responses: g.responses.size,
+      suppressed,
+      themes: top(g.all),
+      byCategory: { promoter: top(g.byCategory.promoter), passive: top(g.byCategory.passive), detractor: top(g.byCategory.detractor) },
+    };
+  };
+  return {
+    survey: query.survey,
+    from: query.from ?? null,
+    to: query.to ?? null,
+    groupBy: query.groupBy,
+    minN: survey.minN,
+    questions,
+    analysed: Math.min(rows.length, COMMENT_LIMIT),
+    truncated,
+    groups: query.groupBy === 'none' ? [] : [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, g]) => block(key, g)),
+    total: block('total', total),
+  };
+}

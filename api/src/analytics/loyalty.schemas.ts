@@ -1,0 +1,52 @@
+import { z } from '@hono/zod-openapi';
+import { filterFields, fromBeforeTo } from './filters.schemas.ts';
+
+const intList = (description: string, fallback: number[], max: number) =>
+  z
+    .preprocess(
+      (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean).map(Number)),
+      z.array(z.number().int().min(1).max(max)).min(1).max(10).default(fallback),
+    )
+    .openapi({ description, param: { style: 'form', explode: true } });
+
+export const loyaltyQuerySchema = z
+  .object({
+    ...filterFields,
+    windows: intList('Days after answering (repeatable); default 90, 180, 365', [90, 180, 365], 1095),
+    bands: intList("Limits of the bands of the respondent's own index (0–100); default 60, 75, 90", [60, 75, 90], 99),
+  })
+  .refine(...fromBeforeTo);
+export type LoyaltyQuery = z.infer<typeof loyaltyQuerySchema>;
+
+const windowSchema = z.object({
+  days: z.number().int(),
+  eligible: z.number().int().openapi({ description: 'Responses whose whole window has passed' }),
+  returned: z.number().int().openapi({ description: 'Of those, customers who picked up another rental within the window' }),
+  share: z.number().nullable(),
+  ci95: z.tuple([z.number(), z.number()]).nullable().openapi({ description: 'Wilson 95 % interval, percent' }),
+  suppressed: z.boolean(),
+});
+
+export const loyaltyResultSchema = z
+  .object({
+    survey: z.uuid(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    asOf: z.string(),
+    minN: z.number().int(),
+    windows: z.array(z.number().int()),
+    overall: z.array(windowSchema),
+    byNps: z.array(z.object({ category: z.enum(['promoter', 'passive', 'detractor']), windows: z.array(windowSchema) })),
+    byCsi: z.array(z.object({ band: z.string(), from: z.number(), to: z.number(), windows: z.array(windowSchema) })),
+    promoterMinusDetractor: z.array(
+      z.object({
+        days: z.number().int(),
+        difference: z.number().nullable().openapi({ description: 'Percentage points' }),
+        ci95: z.tuple([z.number(), z.number()]).nullable().openapi({ description: 'Unpooled (Wald) 95 % interval' }),
+        z: z.number().nullable().openapi({ description: 'Pooled two-proportion z-test' }),
+        p: z.number().nullable(),
+        significant: z.boolean(),
+      }),
+    ),
+  })
+  .openapi('Loyalty');

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import Papa from 'papaparse';
+import { badRequest, conflict, notFound, unprocessable } from '../lib/problem.ts';
+import type { AppRouteHandler } from '../lib/types.ts';
+import { insertJobs, txSql } from '../queue/queue.ts';
+import { IMPORT_FIELDS, missingRequired, suggestMapping, type ColumnMapping } from './import.mapping.ts';
+import { getImportJob, importJobBody, listImportJobs, listRejections } from './import.queries.ts';
+import type { GetImportRoute, ListImportRejectionsRoute, ListImportsRoute, StartImportRoute, UploadImportRoute } from './import.routes.ts';
+import { IMPORT_QUEUE } from './queues.ts';
+import { isValidTimeZone } from './time.ts';
+
+const SNIFF_BYTES = 64 * 1024;
+
+/** UTF-8 when the first bytes are valid UTF-8, otherwise GB18030 (what Excel writes for Chinese Windows). */
+function sniff(head: Buffer): { encoding: 'utf-8' | 'gb18030'; text: string } {
+  try {
+    return { encoding: 'utf-8', text: new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true }) };
+  } catch {
+    return { encoding: 'gb18030', text: new TextDecoder('gb18030').decode(head, { stream: true }) };
+  }
+}
+
+export const uploadImport: AppRouteHandler<UploadImportRoute> = async (c) => {
+  const deps = c.get('deps');
+  const body = c.req.raw.body;
+  if (!body) throw badRequest('Send the CSV file as the request body.');
+  const id = randomUUID();
+  const dir = path.resolve(deps.env.IMPORT_DIR);
+  await mkdir(dir, { recursive: true });
+  const filePath = path.join(dir, `${id}.csv`);
+  await pipeline(Readable.fromWeb(body as unknown as WebReadableStream), createWriteStream(filePath));
+  const { size } = await stat(filePath);
+  const handle = await open(filePath, 'r');
+  const head = Buffer.alloc(Math.min(size, SNIFF_BYTES));
+  await handle.read(head, 0, head.length, 0);
+  await handle.close();
+  const { encoding, text } = sniff(head);
+  // The last line of the sniffed bytes may be cut off: only complete lines are previewed.
+  const complete = size > SNIFF_BYTES ? text.slice(0, Math.max(text.lastIndexOf('\n'), 0)) : text;
+  const preview = Papa.parse<string[]>(complete, { preview: 6, skipEmptyLines: 'greedy' }).data;
+  const header = (preview[0] ?? []).map((h) => h.trim());
+  if (size === 0 || header.length < 2) {
+    await unlink(filePath).catch(() => {});
+    throw badRequest('The file has no header row with columns.');
+  }
+  const fileName = (c.req.valid('query').fileName ?? 'rentals.csv').slice(0, 200);
+  const [row] = await deps.sql`
+    insert into import_jobs (id, file_name, file_path, bytes_total, status, header, options, created_at, updated_at)
+    values (${id}, ${fileName}, ${filePath}, ${size}, 'uploaded', ${JSON.stringify(header)}::jsonb, ${JSON.stringify({ encoding })}::jsonb, now(), now())
+    returning *`;
+  return c.json(
+    {
+      ...importJobBody(row as never),
+      encoding,
+      sample: preview.slice(1),
+      suggestedMapping: suggestMapping(header) as Record<string, number>,
+      fields: IMPORT_FIELDS.map((f) => ({ key: f.key, required: f.required })),
+    },
+    201,
+  );
+};
+
+export const startImport: AppRouteHandler<StartImportRoute> = async (c) => {
+  const deps = c.get('deps');
+  const { id } = c.req.valid('param');
+  const { mapping, timeZone } = c.req.valid('json');
+  const job = await getImportJob(deps.sql, id);
+  if (!job) throw notFound('No such import');
+  if (job.status !== 'uploaded' && job.status !== 'failed') throw conflict(`The import is ${job.status}.`);
+  const errors = [
+    ...missingRequired(mapping as ColumnMapping).map((f) => ({ path: `mapping.${f}`, message: 'required field not mapped to a column' })),
+    ...Object.entries(mapping)
+      .filter(([, i]) => i >= job.header.length)
+      .map(([f]) => ({ path: `mapping.${f}`, message: `no column ${mapping[f as keyof typeof mapping]} (the file has ${job.header.length})` })),
+  ];
+  const columns = Object.values(mapping);
+  if (new Set(columns).size !== columns.length) errors.push({ path: 'mapping', message: 'a column is mapped to two fields' });
+  if (timeZone && !isValidTimeZone(timeZone)) errors.push({ path: 'timeZone', message: 'not an IANA time zone' });
+  if (errors.length > 0) throw unprocessable('The mapping cannot be used', errors);
+  const options = { ...(job.options ?? {}), timeZone: timeZone ?? deps.env.COMPANY_TIME_ZONE };
+  const row = await deps.db.transaction(async (tx) => {
+    const sql = txSql(tx);
+    const [updated] = await sql`
+      update import_jobs set status = 'queued', mapping = ${JSON.stringify(mapping)}::jsonb, options = ${JSON.stringify(options)}::jsonb, updated_at = now()
+      where id = ${id} and status in ('uploaded', 'failed')
+      returning *`;
+    if (!updated) throw conflict('The import was started meanwhile.');
+    await insertJobs(sql, [{ name: IMPORT_QUEUE, data: { importId: id } }]);
+    return updated;
+  });
+  return c.json(importJobBody(row as never), 202);
+};
+
+export const getImport: AppRouteHandler<GetImportRoute> = async (c) => {
+  const job = await getImportJob(c.get('deps').sql, c.req.valid('param').id);
+  if (!job) throw notFound('No such import');
+  return c.json(importJobBody(job), 200);
+};
+
+export const listImports: AppRouteHandler<ListImportsRoute> = async (c) => {
+  const jobs = await listImportJobs(c.get('deps').sql);
+  return c.json(jobs.map(importJobBody), 200);
+};
+
+const csvCell = (v: unknown) => {
+  const s = String(v ?? '');
+  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+export const listImportRejections: AppRouteHandler<ListImportRejectionsRoute> = async (c) => {
+  const sql = c.get('deps').sql;
+  const { id } = c.req.valid('param');
+  const { offset, limit, format } = c.req.valid('query');
+  const job = await getImportJob(sql, id);
+  if (!job) throw notFound('No such import');
+  if (format === 'csv') {
+    const all = await listRejections(sql, id, 0, 1_000_000);
+    const lines = [['row', 'external_id', 'fields', 'reason'], ...all.items.map((r) => [r.row, r.externalId ?? '', r.fields.join(' '), r.reason])];
+    return c.body('\uFEFF' + lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n', 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="import-${id.slice(0, 8)}-rejected.csv"`,
+    });
+  }
+  return c.json(await listRejections(sql, id, offset, limit), 200);
+};

@@ -1,0 +1,470 @@
+// The closed loop against a real PostgreSQL, pg-boss and a real SMTP server on loopback: finished responses
+// → alert rules → cases with owners and time limits → reminders, breaches, escalation → contact, resolution
+// → follow-up survey → metrics.
+import { findTemplate } from '@rs/survey-templates';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseTick } from '../../api/src/cases/cases.jobs.ts';
+import { evaluateResponseRules } from '../../api/src/cases/evaluate.ts';
+import { sendFollowUpSurvey } from '../../api/src/cases/follow-up.ts';
+import { EVALUATE_QUEUE, FOLLOW_UP_QUEUE } from '../../api/src/cases/queues.ts';
+import { consume, startBoss, type PgBoss } from '../../api/src/queue/queue.ts';
+import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
+import { rentalPayload, tokenFromLink } from '../support/rentals.ts';
+import { createTestApp, testClock, type Credentials } from '../support/test-db.ts';
+
+const H = 3_600_000;
+
+// ── A real SMTP server on loopback ─────────────────────────────────────────────────────────────────
+
+interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+function decodeWords(value: string): string {
+  return value.replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=\s*/g, (_, _charset, enc: string, data: string) =>
+    enc.toUpperCase() === 'B'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+  );
+}
+
+function parseMail(raw: string, to: string[]): Mail {
+  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
+  const headers = head.replace(/\r?\n[ \t]+/g, ' ');
+  const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(headers)?.[1] ?? '';
+  let body = rest.join('\n\n');
+  const encoding = header('Content-Transfer-Encoding').toLowerCase();
+  if (encoding === 'base64') body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') {
+    body = Buffer.from(
+      body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))),
+      'latin1',
+    ).toString('utf8');
+  }
+  return { to, subject: decodeWords(header('Subject')), text: body };
+}
+
+const mails: Mail[] = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS', 'AUTH'],
+  logger: false,
+  onData(stream, session, callback) {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => {
+      mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address)));
+      callback();
+    });
+  },
+});
+
+const mailsTo = (address: string) => mails.filter((m) => m.to.includes(address));
+
+// ── The app, a survey, branches, people ───────────────────────────────────────────────────────────
+
+const clock = testClock('2026-06-01T02:00:00Z'); // Monday 10:00 in Shanghai
+let t: Awaited<ReturnType<typeof createTestApp>>;
+let surveyId: string;
+let manager: Credentials & { userId: string; email: string };
+let rentalNo = 0;
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const port = (smtp.server.address() as { port: number }).port;
+  t = await createTestApp({ clock, env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Customer Care <care@rental.test>' } });
+  const template = findTemplate('post-rental')!;
+  const survey = await createSurvey(t.db, { name: 'Post-rental', kind: 'post_rental', definition: template.definition });
+  await publishSurvey(t.db, survey.id);
+  surveyId = survey.id;
+  // The branches exist once a rental names them.
+  await invite({ pickupBranch: { code: 'SH01', name: '上海虹桥机场店', city: '上海', region: '华东' }, returnBranch: 'SH01' });
+  await invite({ pickupBranch: { code: 'BJ01', name: '北京首都机场店', city: '北京', region: '华北' }, returnBranch: 'BJ01' });
+  manager = await t.signIn('branch_manager', { branches: ['SH01'], email: 'wang.manager@rental.test' });
+  for (const contact of [
+    { level: 'regional_manager', region: '华东', name: '华东区域经理', email: 'east.region@rental.test' },
+    { level: 'quality_manager', name: '质量经理', email: 'quality@rental.test' },
+  ]) {
+    expect((await t.request('/api/escalation-contacts', { method: 'POST', json: contact })).status).toBe(201);
+  }
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+async function invite(overrides: Record<string, unknown> = {}) {
+  const n = ++rentalNo;
+  const res = await t.request('/api/rentals', { method: 'POST', json: rentalPayload(n, overrides) });
+  expect(res.status).toBe(201);
+  const body = await res.json();
+  return { token: tokenFromLink(body.invitation.link), rentalId: body.rentalId as string, n };
+}
+
+async function answer(token: string, answers: Record<string, unknown>) {
+  const res = await t.request(`/api/respond/${token}/submit`, { method: 'POST', json: { answers }, as: 'anonymous' });
+  expect(res.status).toBe(200);
+  return res.json() as Promise<{ responseId: string; followUpPromised: boolean }>;
+}
+
+const detractor = { q_nps: 3, q_nps_reason: '柜台排队太久', q_csat: 2, q_problems: { choices: ['counter_wait'] } };
+const promoter = { q_nps: 10, q_csat: 5, q_problems: { choices: ['no_problem'] } };
+
+async function casesOf(responseId: string) {
+  return t.sql`select * from cases where response_id = ${responseId} order by number`;
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let detractorRuleId: string;
+
+describe('alert rules', () => {
+  it('are created per survey with the default time limits and checked against the survey', async () => {
+    const res = await t.request('/api/alert-rules', {
+      method: 'POST',
+      json: { surveyId, name: '贬损者或遇到问题', priority: 'high', triggers: [{ type: 'nps_at_most', value: 6 }, { type: 'any_problem' }] },
+    });
+    expect(res.status).toBe(201);
+    const rule = await res.json();
+    expect(rule).toMatchObject({ firstResponseHours: 24, resolutionHours: 72, businessHours: null, assignTo: 'branch_manager', enabled: true, followUpSurvey: true });
+    detractorRuleId = rule.id;
+
+    const bad = await t.request('/api/alert-rules', {
+      method: 'POST',
+      json: { surveyId, name: 'bad', triggers: [{ type: 'any_problem', choiceIds: ['flat_tyre'] }], firstResponseHours: 48, resolutionHours: 24 },
+    });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors.map((e: { path: string }) => e.path)).toContain('resolutionHours');
+    const unknownProblem = await t.request('/api/alert-rules', { method: 'POST', json: { surveyId, name: 'bad', triggers: [{ type: 'any_problem', choiceIds: ['flat_tyre'] }] } });
+    expect(unknownProblem.status).toBe(422);
+    expect((await unknownProblem.json()).errors[0]).toMatchObject({ path: 'triggers.0.choiceIds' });
+  });
+
+  it('may not be changed by a branch manager', async () => {
+    const res = await t.request(`/api/alert-rules/${detractorRuleId}`, { method: 'DELETE', as: manager });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('finishing a response', () => {
+  it('opens one case for a matching response, however often the rules are evaluated', async () => {
+    const { token, rentalId } = await invite();
+    const result = await answer(token, detractor);
+    expect(result.followUpPromised).toBe(true);
+    // The evaluation job was queued with the response.
+    const [job] = await t.sql`select data, singleton_key from pgboss.job where name = ${EVALUATE_QUEUE} and data->>'responseId' = ${result.responseId}`;
+    expect(job.singleton_key).toBe(`evaluate:${result.responseId}`);
+    expect(await casesOf(result.responseId)).toHaveLength(0);
+
+    const first = await evaluateResponseRules(t.deps, { responseId: result.responseId });
+    const second = await evaluateResponseRules(t.deps, { responseId: result.responseId });
+    expect(first.created).toHaveLength(1);
+    expect(second.created).toHaveLength(0);
+    const rows = await casesOf(result.responseId);
+    expect(rows).toHaveLength(1);
+    const c = rows[0];
+    expect(c).toMatchObject({ status: 'open', priority: 'high', rule_id: detractorRuleId, rental_id: rentalId, owner_email: 'wang.manager@rental.test', owner_user_id: manager.userId, escalation_level: 0 });
+    expect(c.idempotency_key).toBe(`rule:${detractorRuleId}:response:${result.responseId}`);
+    expect(new Date(c.first_response_due_at).toISOString()).toBe(new Date(clock.now().getTime() + 24 * H).toISOString());
+    expect(new Date(c.resolution_due_at).toISOString()).toBe(new Date(clock.now().getTime() + 72 * H).toISOString());
+    expect(c.trigger).toEqual([
+      { type: 'nps', questionId: 'q_nps', value: 3 },
+      { type: 'problem', questionId: 'q_problems', choiceIds: ['counter_wait'] },
+    ]);
+
+    // The owner's e-mail arrived at the SMTP server.
+    const mail = await waitFor(async () => mailsTo('wang.manager@rental.test').find((m) => m.subject.includes(`#${c.number}`)), 'the owner’s e-mail');
+    expect(mail.subject).toContain('新投诉工单 / New case');
+    expect(mail.text).toContain(`http://survey.test/cases/${c.id}`);
+    expect(mail.text).toContain('NPS 3');
+    // No customer contact details in it.
+    expect(mail.text).not.toContain('@example.com');
+    const [note] = await t.sql`select status, recipient from case_notifications where case_id = ${c.id} and kind = 'created'`;
+    expect(note).toMatchObject({ status: 'sent', recipient: 'wang.manager@rental.test' });
+  });
+
+  it('opens no case for a response that matches no rule', async () => {
+    const { token } = await invite();
+    const result = await answer(token, promoter);
+    expect(result.followUpPromised).toBe(false);
+    expect((await evaluateResponseRules(t.deps, { responseId: result.responseId })).created).toEqual([]);
+    expect(await casesOf(result.responseId)).toHaveLength(0);
+  });
+
+  it('opens the case through the queue', async () => {
+    const { token } = await invite();
+    const result = await answer(token, { ...promoter, q_problems: { choices: ['vehicle_not_clean'] } });
+    const boss: PgBoss = await startBoss(t.sql, { maintenanceIntervalSeconds: 3600 });
+    try {
+      const consumer = consume<{ responseId: string }>(boss, EVALUATE_QUEUE, { batchSize: 10, concurrency: 1, pollMs: 50 }, (job) => evaluateResponseRules(t.deps, job.data).then(() => undefined), { autoStart: false });
+      expect(await consumer.drain()).toBeGreaterThanOrEqual(1);
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+    const rows = await casesOf(result.responseId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].trigger).toEqual([{ type: 'problem', questionId: 'q_problems', choiceIds: ['vehicle_not_clean'] }]);
+  });
+
+  it('applies customer filters and assigns to a named team', async () => {
+    const team = await (await t.request('/api/case-teams', { method: 'POST', json: { name: '大客户服务组', email: 'key.accounts@rental.test' } })).json();
+    const rule = await t.request('/api/alert-rules', {
+      method: 'POST',
+      json: {
+        surveyId,
+        name: 'A 类客户投诉',
+        priority: 'urgent',
+        triggers: [{ type: 'comment_contains', keywords: ['投诉'] }],
+        filters: [{ type: 'customer_tier', values: ['A'] }],
+        assignTo: 'team',
+        teamId: team.id,
+        firstResponseHours: 4,
+        resolutionHours: 24,
+      },
+    });
+    expect(rule.status).toBe(201);
+    const ruleId = (await rule.json()).id;
+    const comment = { ...promoter, q_comment: '我要投诉：押金迟迟没有退回' };
+
+    const tierB = await invite();
+    await t.sql`update customers set value_tier = 'B' where external_id = ${`C-T-${tierB.n}`}`;
+    const b = await answer(tierB.token, comment);
+    expect(b.followUpPromised).toBe(false);
+    await evaluateResponseRules(t.deps, { responseId: b.responseId });
+    expect(await casesOf(b.responseId)).toHaveLength(0);
+
+    const tierA = await invite();
+    await t.sql`update customers set value_tier = 'A' where external_id = ${`C-T-${tierA.n}`}`;
+    const a = await answer(tierA.token, comment);
+    expect(a.followUpPromised).toBe(true);
+    await evaluateResponseRules(t.deps, { responseId: a.responseId });
+    const [c] = await casesOf(a.responseId);
+    expect(c).toMatchObject({ rule_id: ruleId, priority: 'urgent', assignee_kind: 'team', team_id: team.id, owner_email: 'key.accounts@rental.test' });
+    expect(new Date(c.first_response_due_at).getTime() - clock.now().getTime()).toBe(4 * H);
+    await waitFor(async () => mailsTo('key.accounts@rental.test').length > 0, 'the team’s e-mail');
+    // Switched off, the rule stops matching.
+    const current = await (await t.request(`/api/alert-rules/${ruleId}`)).json();
+    const { id: _id, surveyName: _s, teamName: _t, cases: _c, createdAt: _ca, updatedAt: _u, ...input } = current;
+    expect((await t.request(`/api/alert-rules/${ruleId}`, { method: 'PUT', json: { ...input, enabled: false } })).status).toBe(200);
+    const again = await invite();
+    await t.sql`update customers set value_tier = 'A' where external_id = ${`C-T-${again.n}`}`;
+    expect((await answer(again.token, comment)).followUpPromised).toBe(false);
+    // A rule that raised cases cannot be deleted.
+    expect((await t.request(`/api/alert-rules/${ruleId}`, { method: 'DELETE' })).status).toBe(409);
+  });
+});
+
+describe('time limits', () => {
+  let caseId: string;
+  let number: number;
+  const start = clock.now();
+  const eventsOf = async (id: string) => (await t.sql`select kind from case_events where case_id = ${id} order by id`).map((e) => e.kind);
+
+  it('reminds the owner once when the first response is close', async () => {
+    clock.set(start);
+    const { token } = await invite();
+    const { responseId } = await answer(token, detractor);
+    await evaluateResponseRules(t.deps, { responseId });
+    const [c] = await casesOf(responseId);
+    caseId = c.id;
+    number = Number(c.number);
+
+    clock.set(new Date(start.getTime() + 17 * H));
+    await caseTick(t.deps);
+    expect(await eventsOf(caseId)).toEqual(['created']);
+    clock.set(new Date(start.getTime() + 18 * H)); // three quarters of 24 h
+    await caseTick(t.deps);
+    await caseTick(t.deps);
+    expect(await eventsOf(caseId)).toEqual(['created', 'reminder']);
+    const reminder = await waitFor(
+      async () => mailsTo('wang.manager@rental.test').find((m) => m.subject.includes(`#${number}`) && m.subject.includes('首次响应即将超时')),
+      'the reminder',
+    );
+    expect(reminder.text).toContain('Nobody has contacted the customer yet');
+  });
+
+  it('marks the breach and escalates to the regional manager, then the quality manager', async () => {
+    clock.set(new Date(start.getTime() + 24 * H + 60_000));
+    await caseTick(t.deps);
+    await caseTick(t.deps);
+    expect(await eventsOf(caseId)).toEqual(['created', 'reminder', 'breach', 'escalated']);
+    let [c] = await t.sql`select * from cases where id = ${caseId}`;
+    expect(c.first_response_breached_at).not.toBeNull();
+    expect(c).toMatchObject({ escalation_level: 1, escalated_to_email: 'east.region@rental.test', owner_email: 'wang.manager@rental.test' });
+    await waitFor(async () => mailsTo('east.region@rental.test').find((m) => m.subject.includes(`#${number}`) && m.subject.includes('工单已升级给您')), 'the escalation');
+    await waitFor(async () => mailsTo('wang.manager@rental.test').find((m) => m.subject.includes(`#${number}`) && m.subject.includes('首次响应已超时')), 'the breach notice');
+
+    // The resolution reminder fell due at 54 h and the breach at 72 h: a run after both does only the breach.
+    clock.set(new Date(start.getTime() + 72 * H + 60_000));
+    await caseTick(t.deps);
+    expect(await eventsOf(caseId)).toEqual(['created', 'reminder', 'breach', 'escalated', 'breach', 'escalated']);
+    [c] = await t.sql`select * from cases where id = ${caseId}`;
+    expect(c).toMatchObject({ escalation_level: 2, escalated_to_email: 'quality@rental.test' });
+    expect(c.resolution_breached_at).not.toBeNull();
+    await waitFor(async () => mailsTo('quality@rental.test').find((m) => m.subject.includes(`#${number}`)), 'the second escalation');
+    // One e-mail of each kind per recipient, however often the timer ran.
+    const [{ n }] = await t.sql`select count(*)::int as n from case_notifications where case_id = ${caseId}`;
+    expect(n).toBe(6);
+  });
+
+  it('lists the case as overdue and as the regional manager’s', async () => {
+    const overdue = await (await t.request('/api/cases?overdue=true')).json();
+    expect(overdue.items.map((i: { id: string }) => i.id)).toContain(caseId);
+    const regional = await t.signIn('quality_manager', { email: 'east.region@rental.test' });
+    const mine = await (await t.request('/api/cases?mine=true', { as: regional })).json();
+    expect(mine.items.map((i: { id: string }) => i.id)).toContain(caseId);
+    const managers = await (await t.request('/api/cases?mine=true', { as: manager })).json();
+    expect(managers.items.map((i: { id: string }) => i.id)).toContain(caseId);
+    const nobody = await (await t.request('/api/cases?mine=true', { as: await t.signIn('quality_manager') })).json();
+    expect(nobody.total).toBe(0);
+  });
+
+  it('counts business hours only when the rule says so', async () => {
+    const rule = await t.request('/api/alert-rules', {
+      method: 'POST',
+      json: { surveyId, name: '工作时间', triggers: [{ type: 'csat_at_most', value: 1 }], firstResponseHours: 4, resolutionHours: 18, businessHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' } },
+    });
+    expect(rule.status).toBe(201);
+    clock.set('2026-06-05T08:00:00Z'); // Friday 16:00 in Shanghai
+    const { token } = await invite();
+    const { responseId } = await answer(token, { ...promoter, q_csat: 1 });
+    await evaluateResponseRules(t.deps, { responseId });
+    const [c] = await t.sql`select c.* from cases c join alert_rules r on r.id = c.rule_id where c.response_id = ${responseId} and r.name = '工作时间'`;
+    // 2 h on Friday, 2 h on Monday from 09:00 → Monday 11:00 (03:00Z).
+    expect(new Date(c.first_response_due_at).toISOString()).toBe('2026-06-08T03:00:00.000Z');
+    // 18 h: 2 on Friday, 9 on Monday, 7 on Tuesday → Tuesday 16:00 (08:00Z).
+    expect(new Date(c.resolution_due_at).toISOString()).toBe('2026-06-09T08:00:00.000Z');
+    expect(c.time_zone).toBe('Asia/Shanghai');
+  });
+});
+
+describe('working a case', () => {
+  let caseId: string;
+
+  beforeAll(async () => {
+    clock.set('2026-06-10T02:00:00Z');
+    const { token } = await invite({ customer: { externalId: 'C-WORK', name: '李女士', email: 'li@example.com', phone: '+86 138 1234 5678', preferredLanguage: 'zh-CN' } });
+    const { responseId } = await answer(token, detractor);
+    await evaluateResponseRules(t.deps, { responseId });
+    [{ id: caseId }] = await casesOf(responseId);
+  });
+
+  it('shows the owner the customer’s contact details and another branch manager nothing', async () => {
+    const detail = await (await t.request(`/api/cases/${caseId}`, { as: manager })).json();
+    expect(detail.customer).toMatchObject({ name: '李女士', email: 'li@example.com', phone: '+86 138 1234 5678' });
+    expect(detail.response.answers.q_nps).toBe(3);
+    expect(detail.reasonText.en).toMatch(/^NPS 3; Problems: /);
+    const colleague = await t.signIn('branch_manager', { branches: ['SH01'] });
+    const masked = await (await t.request(`/api/cases/${caseId}`, { as: colleague })).json();
+    expect(masked.customer.email).toBe('l***@example.com');
+    const other = await t.signIn('branch_manager', { branches: ['BJ01'] });
+    expect((await t.request(`/api/cases/${caseId}`, { as: other })).status).toBe(404);
+    const list = await (await t.request('/api/cases', { as: other })).json();
+    expect(list.items.map((i: { id: string }) => i.id)).not.toContain(caseId);
+  });
+
+  it('logs the first contact as the first response and starts the work', async () => {
+    clock.advance(2 * H);
+    const res = await t.request(`/api/cases/${caseId}/contacts`, { method: 'POST', as: manager, json: { channel: 'call', body: '已致电客户，致歉并了解情况' } });
+    expect(res.status).toBe(201);
+    const detail = await res.json();
+    expect(detail.status).toBe('in_progress');
+    expect(detail.firstRespondedAt).toBe(clock.now().toISOString());
+    const later = await t.request(`/api/cases/${caseId}/contacts`, { method: 'POST', as: manager, json: { channel: 'sms', body: '短信告知处理进度' } });
+    expect((await later.json()).firstRespondedAt).toBe(detail.firstRespondedAt);
+    expect((await t.request(`/api/cases/${caseId}/notes`, { method: 'POST', as: manager, json: { body: '内部：柜台当班 2 人' } })).status).toBe(201);
+  });
+
+  it('refuses to resolve without root cause and resolution, and refuses a stale version', async () => {
+    const detail = await (await t.request(`/api/cases/${caseId}`)).json();
+    const missing = await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'resolved' } });
+    expect(missing.status).toBe(422);
+    expect((await missing.json()).errors.map((e: { path: string }) => e.path)).toEqual(['rootCause', 'resolution']);
+    const stale = await t.request(`/api/cases/${caseId}`, { method: 'PATCH', as: manager, json: { version: detail.version - 1, rootCause: 'staff' } });
+    expect(stale.status).toBe(409);
+    const skip = await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'closed' } });
+    expect(skip.status).toBe(409);
+  });
+
+  it('resolves with root cause and compensation and sends the follow-up survey', async () => {
+    clock.advance(20 * H);
+    const res = await t.request(`/api/cases/${caseId}/transitions`, {
+      method: 'POST',
+      as: manager,
+      json: { to: 'resolved', rootCause: 'waiting_time', resolution: '增加高峰时段柜台人手，并向客户致歉', compensationType: 'voucher', compensationAmount: 200 },
+    });
+    expect(res.status).toBe(200);
+    const detail = await res.json();
+    expect(detail).toMatchObject({ status: 'resolved', rootCause: 'waiting_time', compensationType: 'voucher', compensationAmount: 200, resolvedAt: clock.now().toISOString() });
+    const [job] = await t.sql`select data from pgboss.job where name = ${FOLLOW_UP_QUEUE} and data->>'caseId' = ${caseId}`;
+    expect(job).toBeDefined();
+
+    const sent = await sendFollowUpSurvey(t.deps, { caseId });
+    expect(sent.outcome).toBe('sent');
+    expect((await sendFollowUpSurvey(t.deps, { caseId })).outcome).toBe('already_sent');
+    const [inv] = await t.sql`select i.*, s.kind from invitations i join surveys s on s.id = i.survey_id where i.id = ${sent.invitationId!}`;
+    expect(inv.kind).toBe('complaint_follow_up');
+    const [c] = await t.sql`select rental_id, customer_id from cases where id = ${caseId}`;
+    expect(inv).toMatchObject({ customer_id: c.customer_id, rental_id: c.rental_id });
+  });
+
+  it('reopens with a reason and a new resolution time, then closes', async () => {
+    const noReason = await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'reopened' } });
+    expect(noReason.status).toBe(422);
+    clock.advance(H);
+    const reopened = await (await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'reopened', note: '客户来电：代金券未到账' } })).json();
+    expect(reopened.status).toBe('reopened');
+    expect(reopened.resolutionDueAt).toBe(new Date(clock.now().getTime() + 72 * H).toISOString());
+    expect(reopened.resolvedAt).toBeNull();
+    await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'resolved', resolution: '代金券已补发' } });
+    const closed = await (await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'closed' } })).json();
+    expect(closed.status).toBe('closed');
+    expect(closed.events.filter((e: { kind: string }) => e.kind === 'status').map((e: { data: { to: string } }) => e.data.to)).toEqual([
+      'in_progress',
+      'resolved',
+      'reopened',
+      'resolved',
+      'closed',
+    ]);
+    const [audit] = await t.sql`select actor_label from audit_log where action = 'case.close' and target_id = ${caseId}`;
+    expect(audit.actor_label).toBe('wang.manager@rental.test');
+  });
+});
+
+describe('lists and metrics', () => {
+  it('filters by branch and root cause', async () => {
+    const options = await (await t.request('/api/cases/options')).json();
+    const sh01 = options.branches.find((b: { code: string }) => b.code === 'SH01');
+    const byBranch = await (await t.request(`/api/cases?branch=${sh01.id}&limit=500`)).json();
+    expect(byBranch.total).toBeGreaterThan(0);
+    expect(byBranch.items.every((i: { branch: { code: string } }) => i.branch.code === 'SH01')).toBe(true);
+    const byCause = await (await t.request('/api/cases?rootCause=waiting_time')).json();
+    expect(byCause.items).toHaveLength(1);
+    expect(byCause.items[0].rootCause).toBe('waiting_time');
+  });
+
+  it('computes count, medians, breach rate and recovery rate per branch', async () => {
+    const res = await t.request('/api/cases/metrics');
+    expect(res.status).toBe(200);
+    const metrics = await res.json();
+    const all = await t.sql`select * from cases`;
+    expect(metrics.total.cases).toBe(all.length);
+    const sh = metrics.rows.find((r: { branch: { code: string } }) => r.branch.code === 'SH01');
+    expect(sh.cases).toBe(all.length);
+    // Only the worked case has a first response: 2 h after opening.
+    expect(sh.medianHoursToFirstResponse).toBe(2);
+    expect(sh.followUpAnswers).toBe(0);
+    expect(sh.recoveryRate).toBeNull();
+  });
+});

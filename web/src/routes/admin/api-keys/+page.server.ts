@@ -1,0 +1,39 @@
+// API keys for integrations: scopes, last use, revoke; the key itself is shown once.
+import { api } from '$lib/api';
+import type { Actions, PageServerLoad } from './$types';
+import { failure, idFrom, loadFailure } from '../form';
+import type { ApiKey } from '../types';
+
+export const load: PageServerLoad = async ({ fetch }) => {
+  try {
+    return { keys: await api<ApiKey[]>(fetch, '/api-keys') };
+  } catch (e) {
+    loadFailure(e);
+  }
+};
+
+export const actions: Actions = {
+  create: async ({ request, fetch }) => {
+    const form = await request.formData();
+    const expires = String(form.get('expiresOn') ?? '');
+    const values = { name: String(form.get('name') ?? '').trim(), scopes: form.getAll('scopes').map(String) };
+    try {
+      const created = await api<{ apiKey: ApiKey; key: string }>(fetch, '/api-keys', {
+        method: 'POST',
+        json: { ...values, ...(expires ? { expiresAt: new Date(`${expires}T23:59:59+08:00`).toISOString() } : {}) },
+      });
+      return { created };
+    } catch (e) {
+      return failure(e, { values });
+    }
+  },
+  revoke: async ({ request, fetch }) => {
+    const id = idFrom(await request.formData());
+    try {
+      await api(fetch, `/api-keys/${id}`, { method: 'DELETE' });
+      return { revoked: id };
+    } catch (e) {
+      return failure(e);
+    }
+  },
+};
