@@ -13,6 +13,7 @@ import { createDatabase } from './db/client.ts';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresServer } from './db/embedded.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { secretFromFile } from './distribution/tokens.ts';
+import { startCaseWorkers } from './cases/cases.jobs.ts';
 import { startDistributionWorker } from './distribution/worker.ts';
 import { DEMO_PASSWORD, seedDemoData, seedDemoUsers } from './demo/seed.ts';
 import { parseEnv } from './env.ts';
@@ -102,6 +103,9 @@ async function main() {
     const distribution = await startDistributionWorker(deps, boss);
     cleanups.push(() => distribution.stop());
   }
+  // Alert rule evaluation, follow-up surveys and the SLA timer of cases.
+  const caseWorkers = startCaseWorkers(deps, boss);
+  cleanups.push(() => caseWorkers.stop());
 
   const apiListener = getRequestListener(app.fetch);
   // SvelteKit's server-side fetch of /api/... reaches Hono in-process through this (see web/src/hooks.server.ts).

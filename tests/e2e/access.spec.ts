@@ -35,6 +35,7 @@ test('staff pages send an anonymous visitor to the login page; survey links stay
 test('a wrong password is refused with a message; the right one signs in and returns to the asked page', async ({ page }) => {
   const qm = demoUser('quality_manager');
   await page.goto('/login?next=%2Faccount');
+  await page.locator('[data-testid="login-form"][data-ready="true"]').waitFor();
   await page.locator('input[name="email"]').fill(qm.email);
   await page.locator('input[name="password"]').fill('not the password');
   await page.getByTestId('login-form').locator('button[type="submit"]').click();

@@ -4,10 +4,13 @@
 import { findTemplate } from '@rs/survey-templates';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseTick } from '../../api/src/cases/cases.jobs.ts';
+import { caseTick, startCaseWorkers } from '../../api/src/cases/cases.jobs.ts';
+import { closeCaseMail } from '../../api/src/cases/mail.ts';
+import { invitationToken, tokenSecret } from '../../api/src/distribution/tokens.ts';
+import { startDistributionWorker } from '../../api/src/distribution/worker.ts';
 import { evaluateResponseRules } from '../../api/src/cases/evaluate.ts';
 import { sendFollowUpSurvey } from '../../api/src/cases/follow-up.ts';
-import { EVALUATE_QUEUE, FOLLOW_UP_QUEUE } from '../../api/src/cases/queues.ts';
+import { EVALUATE_QUEUE } from '../../api/src/cases/queues.ts';
 import { consume, startBoss, type PgBoss } from '../../api/src/queue/queue.ts';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
 import { rentalPayload, tokenFromLink } from '../support/rentals.ts';
@@ -88,24 +91,31 @@ beforeAll(async () => {
     { level: 'regional_manager', region: '华东', name: '华东区域经理', email: 'east.region@rental.test' },
     { level: 'quality_manager', name: '质量经理', email: 'quality@rental.test' },
   ]) {
-    expect((await t.request('/api/escalation-contacts', { method: 'POST', json: contact })).status).toBe(201);
+    expect((await req('/api/escalation-contacts', { method: 'POST', json: contact })).status).toBe(201);
   }
 });
 
 afterAll(async () => {
+  await closeCaseMail();
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
 });
 
+/** A request as a user (the admin unless `who`), with a session made at the test clock's current time. */
+async function req(path: string, init: RequestInit & { json?: unknown; as?: 'anonymous'; who?: { userId: string } } = {}) {
+  const { who, as, ...rest } = init;
+  return t.request(path, { ...rest, as: as === 'anonymous' ? 'anonymous' : await t.sessionFor((who ?? t.admin!).userId) });
+}
+
 async function invite(overrides: Record<string, unknown> = {}) {
   const n = ++rentalNo;
-  const res = await t.request('/api/rentals', { method: 'POST', json: rentalPayload(n, overrides) });
+  const res = await req('/api/rentals', { method: 'POST', json: rentalPayload(n, overrides) });
   expect(res.status).toBe(201);
   const body = await res.json();
   return { token: tokenFromLink(body.invitation.link), rentalId: body.rentalId as string, n };
 }
 
 async function answer(token: string, answers: Record<string, unknown>) {
-  const res = await t.request(`/api/respond/${token}/submit`, { method: 'POST', json: { answers }, as: 'anonymous' });
+  const res = await req(`/api/respond/${token}/submit`, { method: 'POST', json: { answers }, as: 'anonymous' });
   expect(res.status).toBe(200);
   return res.json() as Promise<{ responseId: string; followUpPromised: boolean }>;
 }
@@ -131,7 +141,7 @@ let detractorRuleId: string;
 
 describe('alert rules', () => {
   it('are created per survey with the default time limits and checked against the survey', async () => {
-    const res = await t.request('/api/alert-rules', {
+    const res = await req('/api/alert-rules', {
       method: 'POST',
       json: { surveyId, name: '贬损者或遇到问题', priority: 'high', triggers: [{ type: 'nps_at_most', value: 6 }, { type: 'any_problem' }] },
     });
@@ -140,19 +150,19 @@ describe('alert rules', () => {
     expect(rule).toMatchObject({ firstResponseHours: 24, resolutionHours: 72, businessHours: null, assignTo: 'branch_manager', enabled: true, followUpSurvey: true });
     detractorRuleId = rule.id;
 
-    const bad = await t.request('/api/alert-rules', {
+    const bad = await req('/api/alert-rules', {
       method: 'POST',
       json: { surveyId, name: 'bad', triggers: [{ type: 'any_problem', choiceIds: ['flat_tyre'] }], firstResponseHours: 48, resolutionHours: 24 },
     });
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors.map((e: { path: string }) => e.path)).toContain('resolutionHours');
-    const unknownProblem = await t.request('/api/alert-rules', { method: 'POST', json: { surveyId, name: 'bad', triggers: [{ type: 'any_problem', choiceIds: ['flat_tyre'] }] } });
+    const unknownProblem = await req('/api/alert-rules', { method: 'POST', json: { surveyId, name: 'bad', triggers: [{ type: 'any_problem', choiceIds: ['flat_tyre'] }] } });
     expect(unknownProblem.status).toBe(422);
     expect((await unknownProblem.json()).errors[0]).toMatchObject({ path: 'triggers.0.choiceIds' });
   });
 
   it('may not be changed by a branch manager', async () => {
-    const res = await t.request(`/api/alert-rules/${detractorRuleId}`, { method: 'DELETE', as: manager });
+    const res = await req(`/api/alert-rules/${detractorRuleId}`, { method: 'DELETE', who: manager });
     expect(res.status).toBe(403);
   });
 });
@@ -218,8 +228,8 @@ describe('finishing a response', () => {
   });
 
   it('applies customer filters and assigns to a named team', async () => {
-    const team = await (await t.request('/api/case-teams', { method: 'POST', json: { name: '大客户服务组', email: 'key.accounts@rental.test' } })).json();
-    const rule = await t.request('/api/alert-rules', {
+    const team = await (await req('/api/case-teams', { method: 'POST', json: { name: '大客户服务组', email: 'key.accounts@rental.test' } })).json();
+    const rule = await req('/api/alert-rules', {
       method: 'POST',
       json: {
         surveyId,
@@ -254,14 +264,14 @@ describe('finishing a response', () => {
     expect(new Date(c.first_response_due_at).getTime() - clock.now().getTime()).toBe(4 * H);
     await waitFor(async () => mailsTo('key.accounts@rental.test').length > 0, 'the team’s e-mail');
     // Switched off, the rule stops matching.
-    const current = await (await t.request(`/api/alert-rules/${ruleId}`)).json();
+    const current = await (await req(`/api/alert-rules/${ruleId}`)).json();
     const { id: _id, surveyName: _s, teamName: _t, cases: _c, createdAt: _ca, updatedAt: _u, ...input } = current;
-    expect((await t.request(`/api/alert-rules/${ruleId}`, { method: 'PUT', json: { ...input, enabled: false } })).status).toBe(200);
+    expect((await req(`/api/alert-rules/${ruleId}`, { method: 'PUT', json: { ...input, enabled: false } })).status).toBe(200);
     const again = await invite();
     await t.sql`update customers set value_tier = 'A' where external_id = ${`C-T-${again.n}`}`;
     expect((await answer(again.token, comment)).followUpPromised).toBe(false);
     // A rule that raised cases cannot be deleted.
-    expect((await t.request(`/api/alert-rules/${ruleId}`, { method: 'DELETE' })).status).toBe(409);
+    expect((await req(`/api/alert-rules/${ruleId}`, { method: 'DELETE' })).status).toBe(409);
   });
 });
 
@@ -318,20 +328,20 @@ describe('time limits', () => {
     expect(n).toBe(6);
   });
 
-  it('lists the case as overdue and as the regional manager’s', async () => {
-    const overdue = await (await t.request('/api/cases?overdue=true')).json();
+  it('lists the case as overdue and as the quality manager’s it was escalated to', async () => {
+    const overdue = await (await req('/api/cases?overdue=true')).json();
     expect(overdue.items.map((i: { id: string }) => i.id)).toContain(caseId);
-    const regional = await t.signIn('quality_manager', { email: 'east.region@rental.test' });
-    const mine = await (await t.request('/api/cases?mine=true', { as: regional })).json();
+    const quality = await t.signIn('quality_manager', { email: 'quality@rental.test' });
+    const mine = await (await req('/api/cases?mine=true', { who: quality })).json();
     expect(mine.items.map((i: { id: string }) => i.id)).toContain(caseId);
-    const managers = await (await t.request('/api/cases?mine=true', { as: manager })).json();
+    const managers = await (await req('/api/cases?mine=true', { who: manager })).json();
     expect(managers.items.map((i: { id: string }) => i.id)).toContain(caseId);
-    const nobody = await (await t.request('/api/cases?mine=true', { as: await t.signIn('quality_manager') })).json();
+    const nobody = await (await req('/api/cases?mine=true', { who: await t.signIn('quality_manager') })).json();
     expect(nobody.total).toBe(0);
   });
 
   it('counts business hours only when the rule says so', async () => {
-    const rule = await t.request('/api/alert-rules', {
+    const rule = await req('/api/alert-rules', {
       method: 'POST',
       json: { surveyId, name: '工作时间', triggers: [{ type: 'csat_at_most', value: 1 }], firstResponseHours: 4, resolutionHours: 18, businessHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' } },
     });
@@ -351,6 +361,7 @@ describe('time limits', () => {
 
 describe('working a case', () => {
   let caseId: string;
+  let followUpInvitation: string;
 
   beforeAll(async () => {
     clock.set('2026-06-10T02:00:00Z');
@@ -361,74 +372,106 @@ describe('working a case', () => {
   });
 
   it('shows the owner the customer’s contact details and another branch manager nothing', async () => {
-    const detail = await (await t.request(`/api/cases/${caseId}`, { as: manager })).json();
+    const detail = await (await req(`/api/cases/${caseId}`, { who: manager })).json();
     expect(detail.customer).toMatchObject({ name: '李女士', email: 'li@example.com', phone: '+86 138 1234 5678' });
     expect(detail.response.answers.q_nps).toBe(3);
     expect(detail.reasonText.en).toMatch(/^NPS 3; Problems: /);
     const colleague = await t.signIn('branch_manager', { branches: ['SH01'] });
-    const masked = await (await t.request(`/api/cases/${caseId}`, { as: colleague })).json();
+    const masked = await (await req(`/api/cases/${caseId}`, { who: colleague })).json();
     expect(masked.customer.email).toBe('l***@example.com');
     const other = await t.signIn('branch_manager', { branches: ['BJ01'] });
-    expect((await t.request(`/api/cases/${caseId}`, { as: other })).status).toBe(404);
-    const list = await (await t.request('/api/cases', { as: other })).json();
+    expect((await req(`/api/cases/${caseId}`, { who: other })).status).toBe(404);
+    const list = await (await req('/api/cases', { who: other })).json();
     expect(list.items.map((i: { id: string }) => i.id)).not.toContain(caseId);
   });
 
   it('logs the first contact as the first response and starts the work', async () => {
     clock.advance(2 * H);
-    const res = await t.request(`/api/cases/${caseId}/contacts`, { method: 'POST', as: manager, json: { channel: 'call', body: '已致电客户，致歉并了解情况' } });
+    const res = await req(`/api/cases/${caseId}/contacts`, { method: 'POST', who: manager, json: { channel: 'call', body: '已致电客户，致歉并了解情况' } });
     expect(res.status).toBe(201);
     const detail = await res.json();
     expect(detail.status).toBe('in_progress');
     expect(detail.firstRespondedAt).toBe(clock.now().toISOString());
-    const later = await t.request(`/api/cases/${caseId}/contacts`, { method: 'POST', as: manager, json: { channel: 'sms', body: '短信告知处理进度' } });
+    const later = await req(`/api/cases/${caseId}/contacts`, { method: 'POST', who: manager, json: { channel: 'sms', body: '短信告知处理进度' } });
     expect((await later.json()).firstRespondedAt).toBe(detail.firstRespondedAt);
-    expect((await t.request(`/api/cases/${caseId}/notes`, { method: 'POST', as: manager, json: { body: '内部：柜台当班 2 人' } })).status).toBe(201);
+    expect((await req(`/api/cases/${caseId}/notes`, { method: 'POST', who: manager, json: { body: '内部：柜台当班 2 人' } })).status).toBe(201);
   });
 
   it('refuses to resolve without root cause and resolution, and refuses a stale version', async () => {
-    const detail = await (await t.request(`/api/cases/${caseId}`)).json();
-    const missing = await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'resolved' } });
+    const detail = await (await req(`/api/cases/${caseId}`)).json();
+    const missing = await req(`/api/cases/${caseId}/transitions`, { method: 'POST', who: manager, json: { to: 'resolved' } });
     expect(missing.status).toBe(422);
     expect((await missing.json()).errors.map((e: { path: string }) => e.path)).toEqual(['rootCause', 'resolution']);
-    const stale = await t.request(`/api/cases/${caseId}`, { method: 'PATCH', as: manager, json: { version: detail.version - 1, rootCause: 'staff' } });
+    const stale = await req(`/api/cases/${caseId}`, { method: 'PATCH', who: manager, json: { version: detail.version - 1, rootCause: 'staff' } });
     expect(stale.status).toBe(409);
-    const skip = await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'closed' } });
+    const skip = await req(`/api/cases/${caseId}/transitions`, { method: 'POST', who: manager, json: { to: 'closed' } });
     expect(skip.status).toBe(409);
   });
 
-  it('resolves with root cause and compensation and sends the follow-up survey', async () => {
+  it('resolves with root cause and compensation and sends the follow-up survey through the distribution path', async () => {
     clock.advance(20 * H);
-    const res = await t.request(`/api/cases/${caseId}/transitions`, {
+    const res = await req(`/api/cases/${caseId}/transitions`, {
       method: 'POST',
-      as: manager,
+      who: manager,
       json: { to: 'resolved', rootCause: 'waiting_time', resolution: '增加高峰时段柜台人手，并向客户致歉', compensationType: 'voucher', compensationAmount: 200 },
     });
     expect(res.status).toBe(200);
     const detail = await res.json();
     expect(detail).toMatchObject({ status: 'resolved', rootCause: 'waiting_time', compensationType: 'voucher', compensationAmount: 200, resolvedAt: clock.now().toISOString() });
-    const [job] = await t.sql`select data from pgboss.job where name = ${FOLLOW_UP_QUEUE} and data->>'caseId' = ${caseId}`;
-    expect(job).toBeDefined();
+    expect(detail.followUp).toBeNull();
 
-    const sent = await sendFollowUpSurvey(t.deps, { caseId });
-    expect(sent.outcome).toBe('sent');
+    // The follow-up job was queued with the resolution; the case workers run it, the distribution worker sends it.
+    const boss = await startBoss(t.sql, { maintenanceIntervalSeconds: 3600 });
+    try {
+      const cases = startCaseWorkers(t.deps, boss, { autoStart: false });
+      await cases.runOnce();
+      // Resolved at 08:00 in Shanghai: the invitation waits for the end of the quiet hours at 09:00.
+      const [planned] = await t.sql`select i.status, i.scheduled_at from invitations i join cases c on c.follow_up_invitation_id = i.id where c.id = ${caseId}`;
+      expect(planned.status).toBe('scheduled');
+      expect(new Date(planned.scheduled_at).toISOString()).toBe('2026-06-11T01:00:00.000Z');
+      clock.advance(H);
+      const distribution = await startDistributionWorker(t.deps, boss, { autoStart: false });
+      await distribution.runOnce();
+      await distribution.stop();
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+    const [c] = await t.sql`select follow_up_invitation_id, rental_id, customer_id from cases where id = ${caseId}`;
+    expect(c.follow_up_invitation_id).not.toBeNull();
+    followUpInvitation = c.follow_up_invitation_id;
+    const [inv] = await t.sql`select i.*, s.kind from invitations i join surveys s on s.id = i.survey_id where i.id = ${followUpInvitation}`;
+    expect(inv).toMatchObject({ kind: 'complaint_follow_up', customer_id: c.customer_id, rental_id: c.rental_id, channel: 'email', status: 'sent' });
+    const mail = await waitFor(async () => mailsTo('li@example.com').find((m) => m.subject.includes('问题解决了吗')), 'the follow-up invitation');
+    expect(mail.text).toMatch(/http:\/\/survey\.test\/s\/[A-Za-z0-9_-]{22}/);
+    // Once per case, however often the job runs.
     expect((await sendFollowUpSurvey(t.deps, { caseId })).outcome).toBe('already_sent');
-    const [inv] = await t.sql`select i.*, s.kind from invitations i join surveys s on s.id = i.survey_id where i.id = ${sent.invitationId!}`;
-    expect(inv.kind).toBe('complaint_follow_up');
-    const [c] = await t.sql`select rental_id, customer_id from cases where id = ${caseId}`;
-    expect(inv).toMatchObject({ customer_id: c.customer_id, rental_id: c.rental_id });
+    expect((await req(`/api/cases/${caseId}`)).status).toBe(200);
+    const shown = await (await req(`/api/cases/${caseId}`)).json();
+    expect(shown.followUp).toMatchObject({ invitationId: followUpInvitation, status: 'sent', resolved: null });
+  });
+
+  it('records the customer’s follow-up answer on the case', async () => {
+    const token = invitationToken(tokenSecret(t.deps.env), followUpInvitation).token;
+    const res = await req(`/api/respond/${token}/submit`, {
+      method: 'POST',
+      as: 'anonymous',
+      json: { answers: { q_resolved: { choice: 'yes' }, q_speed: 4, q_fairness: 5, q_communication: 4, q_csat: 5 } },
+    });
+    expect(res.status).toBe(200);
+    const shown = await (await req(`/api/cases/${caseId}`)).json();
+    expect(shown.followUp.resolved).toBe('yes');
   });
 
   it('reopens with a reason and a new resolution time, then closes', async () => {
-    const noReason = await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'reopened' } });
+    const noReason = await req(`/api/cases/${caseId}/transitions`, { method: 'POST', who: manager, json: { to: 'reopened' } });
     expect(noReason.status).toBe(422);
     clock.advance(H);
-    const reopened = await (await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'reopened', note: '客户来电：代金券未到账' } })).json();
+    const reopened = await (await req(`/api/cases/${caseId}/transitions`, { method: 'POST', who: manager, json: { to: 'reopened', note: '客户来电：代金券未到账' } })).json();
     expect(reopened.status).toBe('reopened');
     expect(reopened.resolutionDueAt).toBe(new Date(clock.now().getTime() + 72 * H).toISOString());
     expect(reopened.resolvedAt).toBeNull();
-    await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'resolved', resolution: '代金券已补发' } });
-    const closed = await (await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', as: manager, json: { to: 'closed' } })).json();
+    await req(`/api/cases/${caseId}/transitions`, { method: 'POST', who: manager, json: { to: 'resolved', resolution: '代金券已补发' } });
+    const closed = await (await req(`/api/cases/${caseId}/transitions`, { method: 'POST', who: manager, json: { to: 'closed' } })).json();
     expect(closed.status).toBe('closed');
     expect(closed.events.filter((e: { kind: string }) => e.kind === 'status').map((e: { data: { to: string } }) => e.data.to)).toEqual([
       'in_progress',
@@ -444,27 +487,38 @@ describe('working a case', () => {
 
 describe('lists and metrics', () => {
   it('filters by branch and root cause', async () => {
-    const options = await (await t.request('/api/cases/options')).json();
+    const options = await (await req('/api/cases/options')).json();
     const sh01 = options.branches.find((b: { code: string }) => b.code === 'SH01');
-    const byBranch = await (await t.request(`/api/cases?branch=${sh01.id}&limit=500`)).json();
+    const byBranch = await (await req(`/api/cases?branch=${sh01.id}&limit=500`)).json();
     expect(byBranch.total).toBeGreaterThan(0);
     expect(byBranch.items.every((i: { branch: { code: string } }) => i.branch.code === 'SH01')).toBe(true);
-    const byCause = await (await t.request('/api/cases?rootCause=waiting_time')).json();
+    const byCause = await (await req('/api/cases?rootCause=waiting_time')).json();
     expect(byCause.items).toHaveLength(1);
     expect(byCause.items[0].rootCause).toBe('waiting_time');
   });
 
-  it('computes count, medians, breach rate and recovery rate per branch', async () => {
-    const res = await t.request('/api/cases/metrics');
-    expect(res.status).toBe(200);
-    const metrics = await res.json();
-    const all = await t.sql`select * from cases`;
-    expect(metrics.total.cases).toBe(all.length);
-    const sh = metrics.rows.find((r: { branch: { code: string } }) => r.branch.code === 'SH01');
-    expect(sh.cases).toBe(all.length);
-    // Only the worked case has a first response: 2 h after opening.
-    expect(sh.medianHoursToFirstResponse).toBe(2);
-    expect(sh.followUpAnswers).toBe(0);
-    expect(sh.recoveryRate).toBeNull();
+  it('computes count, medians, breach rate and recovery rate per branch and period', async () => {
+    // 1 June (Shanghai): four cases opened at 10:00, none ever answered; the timer ran past every due time.
+    const june1 = await (await req('/api/cases/metrics?from=2026-06-01&to=2026-06-01')).json();
+    expect(june1.total).toMatchObject({ cases: 4, open: 4, slaDecided: 4, slaBreached: 4, slaBreachRate: 1, medianHoursToFirstResponse: null, medianHoursToResolution: null });
+    expect(june1.rows.map((r: { branch: { code: string } }) => r.branch.code)).toEqual(['SH01']);
+    // 10 June: the worked case — contact after 2 h, resolved after 22 h, reopened and resolved again at 24 h, answered "resolved".
+    const june10 = await (await req('/api/cases/metrics?from=2026-06-10&to=2026-06-10')).json();
+    expect(june10.total).toMatchObject({
+      cases: 1,
+      open: 0,
+      medianHoursToFirstResponse: 2,
+      medianHoursToResolution: 24,
+      slaDecided: 1,
+      slaBreached: 0,
+      slaBreachRate: 0,
+      followUpAnswers: 1,
+      recovered: 1,
+      recoveryRate: 1,
+    });
+    // A branch manager of another branch sees none of it.
+    const other = await t.signIn('branch_manager', { branches: ['BJ01'] });
+    const theirs = await (await req('/api/cases/metrics', { who: other })).json();
+    expect(theirs.total.cases).toBe(0);
   });
 });

@@ -126,3 +126,164 @@ describe('sending by e-mail and SMS', () => {
     expect(message.text).toContain('Shanghai Hongqiao Airport');
   });
 });
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('timed out');
+}
+
+describe('failures, retries and dead letters', () => {
+  it('a hard bounce marks the address bad and the invitation goes by SMS instead', async () => {
+    smtp.refuse.add('gone@example.com');
+    const body = await post(10, { customer: { externalId: 'C-T-10', email: 'gone@example.com', phone: '+8613800000010', consentSms: true } });
+    expect(body.invitation!.channel).toBe('email');
+    await worker.runOnce();
+    expect(smtp.messages.some((m) => m.to.includes('gone@example.com'))).toBe(false);
+    const [bad] = await t.sql`select reason from bad_addresses where channel = 'email' and address = 'gone@example.com'`;
+    expect(bad.reason).toContain('550');
+    const [customer] = await t.sql`select email_bad from customers where external_id = 'C-T-10'`;
+    expect(customer.email_bad).toBe(true);
+    expect(sms.messages.some((m) => m.to === '+8613800000010')).toBe(true);
+    const [delivery] = await t.sql`select status, channel, outcome from deliveries where invitation_id = ${body.invitation!.id} and step = 0`;
+    expect(delivery).toMatchObject({ status: 'sent', channel: 'sms', outcome: 'accepted' });
+
+    // From now on the bad address is skipped when planning: another customer with it gets no e-mail.
+    const next = await post(11, { customer: { externalId: 'C-T-11', email: 'GONE@example.com' } });
+    expect(next.invitation).toBeNull();
+    expect(next.reason).toBe('no_contact');
+  });
+
+  it('a number the SMS provider refuses is marked bad and not tried again', async () => {
+    sms.invalid.add('+8613800000012');
+    const body = await post(12, { customer: { externalId: 'C-T-12', phone: '+86 138 0000 0012', consentSms: true } });
+    const before = sms.requests;
+    await worker.runOnce();
+    expect(sms.requests - before).toBe(1);
+    const [delivery] = await t.sql`select status, outcome from deliveries where invitation_id = ${body.invitation!.id} and step = 0`;
+    expect(delivery).toMatchObject({ status: 'failed', outcome: 'bad_address' });
+    const [inv] = await t.sql`select status from invitations where id = ${body.invitation!.id}`;
+    expect(inv.status).toBe('failed');
+  });
+
+  it('retries with backoff, moves the message to the dead letters after the last try, and sends it on retry', { timeout: 60_000 }, async () => {
+    const body = await post(13, { customer: { externalId: 'C-T-13', phone: '+8613800000013', consentSms: true } });
+    sms.failNext(3); // the first try and both retries get 503
+    const started = Date.now();
+    await waitFor(async () => {
+      await worker.runOnce();
+      const [d] = await t.sql`select status from deliveries where invitation_id = ${body.invitation!.id} and step = 0`;
+      return d.status === 'dead';
+    }, 30_000);
+    // Backoff: 1 s, then 2 s between the tries.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2500);
+    const [d] = await t.sql`select id, attempts, last_error from deliveries where invitation_id = ${body.invitation!.id} and step = 0`;
+    expect(d.attempts).toBe(3);
+    expect(d.last_error).toContain('503');
+    expect(sms.messages.some((m) => m.to === '+8613800000013')).toBe(false);
+
+    const dead = await (await t.request('/api/deliveries?status=dead')).json();
+    expect(dead.items.map((i: { id: string }) => i.id)).toContain(d.id);
+    expect(dead.items.find((i: { id: string }) => i.id === d.id)).toMatchObject({ channel: 'sms', step: 0, to: expect.stringContaining('*') });
+    const retry = await t.request(`/api/deliveries/${d.id}/retry`, { method: 'POST' });
+    expect(retry.status).toBe(200);
+    expect((await retry.json()).status).toBe('queued');
+    await worker.runOnce();
+    expect(sms.messages.filter((m) => m.to === '+8613800000013')).toHaveLength(1);
+    const [after] = await t.sql`select status from deliveries where id = ${d.id}`;
+    expect(after.status).toBe('sent');
+    // A sent message cannot be retried.
+    expect((await t.request(`/api/deliveries/${d.id}/retry`, { method: 'POST' })).status).toBe(409);
+  });
+
+  it('keeps to the rate limit per channel', async () => {
+    const slow = await startDistributionWorker({ ...t.deps, env: { ...t.deps.env, EMAIL_RATE_PER_SECOND: 4 } }, boss, { autoStart: false });
+    try {
+      for (let n = 20; n < 26; n++) await post(n);
+      const before = smtp.messages.length;
+      const started = Date.now();
+      await slow.runOnce();
+      expect(smtp.messages.length - before).toBe(6);
+      // 6 messages at 4 per second: the sixth waits 5 × 250 ms.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1200);
+    } finally {
+      await slow.stop();
+    }
+  });
+});
+
+describe('opting out', () => {
+  it('records the opt-out from the link, cancels what was pending and invites the customer no more', async () => {
+    const body = await post(30, { customer: { externalId: 'C-T-30', email: 'c30@example.com' } });
+    await worker.runOnce();
+    const token = tokenFromLink(body.invitation!.link!);
+    const [reminder] = await t.sql`select status from deliveries where invitation_id = ${body.invitation!.id} and step = 1`;
+    expect(reminder.status).toBe('scheduled');
+    const res = await t.request(`/api/respond/${token}/opt-out`, { method: 'POST', as: 'anonymous' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ optedOut: true });
+    const [customer] = await t.sql`select opted_out_at from customers where external_id = 'C-T-30'`;
+    expect(new Date(customer.opted_out_at).toISOString()).toBe(clock.now().toISOString());
+    const [cancelled] = await t.sql`select status, outcome from deliveries where invitation_id = ${body.invitation!.id} and step = 1`;
+    expect(cancelled).toMatchObject({ status: 'cancelled', outcome: 'opted_out' });
+    expect((await t.request(`/api/respond/${token}`, { as: 'anonymous' })).status).toBe(404);
+    const again = await post(31, { customer: { externalId: 'C-T-30' } });
+    expect(again.reason).toBe('opted_out');
+    // Unknown links get the polite 404.
+    expect((await t.request('/api/respond/AAAAAAAAAAAAAAAAAAAAAA/opt-out', { method: 'POST', as: 'anonymous' })).status).toBe(404);
+  });
+
+  it('accepts the one-click unsubscribe of mail programs (RFC 8058)', async () => {
+    const body = await post(32);
+    await worker.runOnce();
+    const mail = smtp.messages.find((m) => m.to.includes('c32@example.com'))!;
+    const url = /<([^>]+)>/.exec(mail.headers.get('list-unsubscribe')!)![1];
+    const res = await t.request(url.replace('http://survey.test', ''), {
+      method: 'POST',
+      as: 'anonymous',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(res.status).toBe(200);
+    const [inv] = await t.sql`select status from invitations where id = ${body.invitation!.id}`;
+    expect(inv.status).toBe('opted_out');
+  });
+});
+
+describe('outbox without providers', () => {
+  it('keeps messages in the database, listed by GET /api/outbox with a link that opens the survey', async () => {
+    const demo = await createTestApp({ clock, env: { TOKEN_SECRET: 'outbox-test-secret-0123456789abcdef0123' } });
+    const s = await createSurvey(demo.db, { name: 'Post-rental', kind: 'post_rental', definition: miniPostRental });
+    await publishSurvey(demo.db, s.id);
+    const demoBoss = await startBoss(demo.sql, { maintenanceIntervalSeconds: 60 });
+    const demoWorker = await startDistributionWorker(demo.deps, demoBoss, { autoStart: false });
+    try {
+      const created = await (await demo.request('/api/rentals', { method: 'POST', json: rentalPayload(1) })).json();
+      const sms2 = await (
+        await demo.request('/api/rentals', { method: 'POST', json: rentalPayload(2, { customer: { externalId: 'C-T-2', phone: '+8613800000002', consentSms: true } }) })
+      ).json();
+      await demoWorker.runOnce();
+      const status = await (await demo.request('/api/distribution/status')).json();
+      expect(status.transports).toEqual({ email: 'outbox', sms: 'outbox' });
+      const outbox = await (await demo.request('/api/outbox')).json();
+      expect(outbox.items).toHaveLength(2);
+      const email = outbox.items.find((m: { channel: string }) => m.channel === 'email');
+      expect(email).toMatchObject({ to: 'c1@example.com', link: created.invitation.link, kind: 'invitation' });
+      expect(email.subject).toContain('上海虹桥机场店');
+      expect(email.html).toContain(created.invitation.link);
+      const text = outbox.items.find((m: { channel: string }) => m.channel === 'sms');
+      expect(text).toMatchObject({ to: '+8613800000002', link: sms2.invitation.link });
+      expect(fitsOneSms(text.text)).toBe(true);
+      expect((await demo.request(`/api/respond/${tokenFromLink(email.link)}`, { as: 'anonymous' })).status).toBe(200);
+      // A second run sends nothing again.
+      await demoWorker.runOnce();
+      expect((await (await demo.request('/api/outbox')).json()).items).toHaveLength(2);
+    } finally {
+      await demoWorker.stop();
+      await demoBoss.stop({ graceful: false, wait: true });
+    }
+  });
+});

@@ -302,9 +302,10 @@ async function writeBatch(sql: Sql, surveyId: string, versionId: string, rows: G
           locale: r.locale,
           status: 'finished',
           source: 'import',
-          started_at: r.finishedAt,
-          finished_at: r.finishedAt,
-          updated_at: r.finishedAt,
+          // ISO strings: the shared client's date serialisers are drizzle's (they take strings).
+          started_at: r.finishedAt.toISOString(),
+          finished_at: r.finishedAt.toISOString(),
+          updated_at: r.finishedAt.toISOString(),
         })),
       )}`;
     const answerRows = batch.flatMap((r, i) =>

@@ -1,5 +1,5 @@
-// Demo data for the closed loop: escalation contacts, a team, two alert rules, and cases for the last two
-// weeks of demo answers in every state (open, in progress, resolved, closed; some late and escalated), with
+// Demo data for the closed loop: escalation contacts, a team, two alert rules, and cases for the last 30
+// days of demo answers in every state (open, in progress, resolved, closed; some late and escalated), with
 // follow-up answers for part of the resolved ones. Called from seedDemoData inside its transaction.
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
@@ -100,8 +100,8 @@ export async function seedDemoCases(
     ])
     .returning();
 
-  // Every finished response of the last 14 days, through the rules as the evaluation job would.
-  const since = new Date(now.getTime() - 14 * 24 * H);
+  // Every finished response of the last 30 days, through the rules as the evaluation job would.
+  const since = new Date(now.getTime() - 30 * 24 * H);
   const recent = await tx
     .select({
       id: responses.id,
@@ -167,13 +167,14 @@ export async function seedDemoCases(
     const roll = random.next();
     // Newer cases are mostly untouched; older ones mostly worked and resolved.
     const contacted = age > 6 * H && roll < Math.min(0.95, age / (36 * H));
-    const firstContact = contacted ? new Date(o.createdAt.getTime() + random.int(1, Math.min(40, Math.floor(age / H) - 1)) * H) : null;
+    const contactHours = random.chance(0.8) ? random.int(1, 18) : random.int(19, 40);
+    const firstContact = contacted && contactHours < age / H ? new Date(o.createdAt.getTime() + contactHours * H) : null;
     if (firstContact && firstContact < now) {
       events.push({ caseId: o.id, at: firstContact, kind: 'contact', actor: owner, channel: random.pick(['call', 'call', 'sms', 'email'] as const), body: '已联系客户，了解情况并致歉' });
       events.push({ caseId: o.id, at: firstContact, kind: 'status', actor: owner, data: { from: 'open', to: 'in_progress', by: 'contact' } });
       Object.assign(set, { status: 'in_progress', firstRespondedAt: firstContact });
     }
-    const resolvedAt = firstContact ? new Date(firstContact.getTime() + random.int(4, 70) * H) : null;
+    const resolvedAt = firstContact ? new Date(firstContact.getTime() + (random.chance(0.8) ? random.int(3, 45) : random.int(46, 90)) * H) : null;
     if (firstContact && resolvedAt && resolvedAt < now && random.chance(0.85)) {
       const problems = o.reasons.find((x) => x.type === 'problem')?.choiceIds ?? [];
       const cause: RootCause = (problems.map((p) => CAUSE_OF_PROBLEM[p]).find(Boolean) as RootCause | undefined) ?? random.pick(['staff', 'waiting_time', 'vehicle_condition', 'price_fees', 'other'] as const);

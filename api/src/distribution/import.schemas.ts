@@ -46,7 +46,7 @@ export const uploadResultSchema = importJobSchema
 export const startImportSchema = z
   .object({
     mapping: z
-      .record(z.enum(fieldKeys), z.number().int().min(0).max(500))
+      .partialRecord(z.enum(fieldKeys), z.number().int().min(0).max(500))
       .openapi({ description: 'Field → column index (0 = first column). Required fields: see `fields` of the upload answer' }),
     timeZone: z.string().max(64).optional().openapi({ description: 'Zone of date-times written without an offset (default: the company time zone)' }),
   })

@@ -10,6 +10,10 @@ export type { PgBoss };
 export type SqlClient = Sql | postgres.TransactionSql;
 type DrizzleTx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
+// Values as text the way pg (node-postgres) would send them: arrays (job ids) as array literals,
+// objects (job output) as JSON, dates as ISO strings; the statements cast them.
+const arrayLiteral = (items: unknown[]) => `{${items.map((x) => `"${String(x).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+
 /** pg-boss's `db` option over a postgres.js client or transaction. */
 export function bossDb(sql: SqlClient): PgBoss.Db {
   return {
@@ -24,7 +28,17 @@ export function bossDb(sql: SqlClient): PgBoss.Db {
       }
       const rows = await sql.unsafe(
         text,
-        values.map((v) => (v === undefined ? null : v)),
+        values.map((v) =>
+          v === undefined || v === null
+            ? null
+            : Array.isArray(v)
+              ? arrayLiteral(v)
+              : v instanceof Date
+                ? v.toISOString()
+                : typeof v === 'object'
+                  ? JSON.stringify(v)
+                  : v,
+        ),
       );
       return { rows: [...rows] };
     },

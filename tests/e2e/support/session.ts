@@ -22,6 +22,7 @@ export async function signIn(page: Page, role: Role): Promise<void> {
 export async function signInWithForm(page: Page, role: Role, next = '/dashboard'): Promise<void> {
   const user = demoUser(role);
   await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.locator('[data-testid="login-form"][data-ready="true"]').waitFor();
   await page.locator('input[name="email"]').fill(user.email);
   await page.locator('input[name="password"]').fill(user.password);
   await page.getByTestId('login-form').locator('button[type="submit"]').click();

@@ -33,13 +33,14 @@ function maybe(locale: UiLocale, key: string, fallback: string): string {
 }
 
 /**
- * The label of a segment value: known codes (tiers, channels, customer types, vehicle classes…) in the UI
- * language, anything else as the API labelled it.
+ * The label of a segment value: as the API named it when it did (it answers in the UI language), else the
+ * UI's name for known codes (tiers, channels, customer types, vehicle classes…), else the code.
  */
 export function segmentLabel(locale: UiLocale, by: string, key: string, apiLabel?: string): string {
+  if (apiLabel && apiLabel !== key) return apiLabel;
   if (key === 'unknown') return t(locale, 'seg.unknown');
   const prefix = by === 'vehicleClass' ? 'seg.vehicle' : `seg.${by}`;
-  return maybe(locale, `${prefix}.${key}`, apiLabel && apiLabel !== key ? apiLabel : key);
+  return maybe(locale, `${prefix}.${key}`, key);
 }
 
 /** Period group keys are their first day; show them as day, ISO week, month or quarter. */

@@ -2,6 +2,7 @@
 // duplicate, archive and unarchive. Every action works without JavaScript.
 import { error, fail, redirect } from '@sveltejs/kit';
 import { api, ApiError } from '$lib/api';
+import { write } from '$lib/builder/api';
 import type { SurveyDetail, SurveyListItem, TemplateSummary } from '$lib/builder/types';
 import { t } from '$lib/i18n';
 import type { Actions, PageServerLoad } from './$types';
@@ -45,8 +46,7 @@ export const actions: Actions = {
     if (!name) return fail(400, { create: values, errors: [{ path: 'name', message: t(locals.locale, 'surveys.nameRequired') }] });
     let created: SurveyDetail;
     try {
-      created = await api<SurveyDetail>(fetch, '/surveys', {
-        method: 'POST',
+      created = await write<SurveyDetail>(fetch, '/surveys', { method: 'POST',
         json: start === 'blank' ? { name, defaultLocale } : { name, fromTemplate: start },
       });
     } catch (e) {
@@ -62,8 +62,7 @@ export const actions: Actions = {
     const name = String(form.get('name') ?? '').trim();
     let created: SurveyDetail;
     try {
-      created = await api<SurveyDetail>(fetch, `/surveys/${id}/duplicate`, {
-        method: 'POST',
+      created = await write<SurveyDetail>(fetch, `/surveys/${id}/duplicate`, { method: 'POST',
         json: name ? { name: t(locals.locale, 'surveys.copyName', { name }) } : {},
       });
     } catch (e) {
@@ -76,7 +75,7 @@ export const actions: Actions = {
     const id = idOf(await request.formData());
     if (!id) return fail(400, { message: 'Bad id' });
     try {
-      await api(fetch, `/surveys/${id}/archive`, { method: 'POST' });
+      await write(fetch, `/surveys/${id}/archive`, { method: 'POST' });
     } catch (e) {
       return actionFailure(e);
     }
@@ -87,7 +86,7 @@ export const actions: Actions = {
     const id = idOf(await request.formData());
     if (!id) return fail(400, { message: 'Bad id' });
     try {
-      await api(fetch, `/surveys/${id}/unarchive`, { method: 'POST' });
+      await write(fetch, `/surveys/${id}/unarchive`, { method: 'POST' });
     } catch (e) {
       return actionFailure(e);
     }

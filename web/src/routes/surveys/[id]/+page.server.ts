@@ -4,8 +4,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { SurveyDefinition } from '@rs/api/surveys/definition/index';
 import { api, ApiError } from '$lib/api';
+import { write } from '$lib/builder/api';
 import { applyFields, applyOp, fieldEntries, parseDefinition } from '$lib/builder/model';
-import type { PublishPreview, PublishResult, SurveyDetail, VersionDetail } from '$lib/builder/types';
+import type { PublishPreview, PublishResult, SurveyDetail, SurveyListItem, VersionDetail } from '$lib/builder/types';
 import { t, type MessageKey } from '$lib/i18n';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,8 +15,13 @@ type Fetch = typeof fetch;
 export const load: PageServerLoad = async ({ fetch, params }) => {
   try {
     const survey = await api<SurveyDetail>(fetch, `/surveys/${params.id}`);
-    const latest = survey.latestVersion ? await api<VersionDetail>(fetch, `/surveys/${params.id}/versions/${survey.latestVersion}`) : null;
-    return { survey, latest };
+    const [latest, all] = await Promise.all([
+      survey.latestVersion ? api<VersionDetail>(fetch, `/surveys/${params.id}/versions/${survey.latestVersion}`) : null,
+      survey.kind === 'post_rental' ? api<SurveyListItem[]>(fetch, '/surveys') : [],
+    ]);
+    // Publishing a post-rental survey makes it the one new rentals are invited to.
+    const target = all.find((s) => s.receivesRentalInvitations);
+    return { survey, latest, rentalTarget: target ? { id: target.id, name: target.name } : null };
   } catch (e) {
     if (e instanceof ApiError) error(e.status, e.problem.detail ?? e.problem.title);
     throw e;
@@ -53,8 +59,7 @@ function posted(form: FormData): Posted | null {
 }
 
 async function saveDraft(fetch: Fetch, id: string, draft: Posted) {
-  return api<SurveyDetail>(fetch, `/surveys/${id}/draft`, {
-    method: 'PUT',
+  return write<SurveyDetail>(fetch, `/surveys/${id}/draft`, { method: 'PUT',
     json: { definition: draft.definition, ...(draft.name ? { name: draft.name } : {}), ...(draft.expectedUpdatedAt ? { expectedUpdatedAt: draft.expectedUpdatedAt } : {}) },
   });
 }
@@ -102,7 +107,7 @@ export const actions: Actions = {
       if (preview.breaksComparability && form.get('confirmBreaking') !== 'yes') {
         return fail(409, { needsConfirm: true, message: t(locals.locale, 'publish.confirmNeeded') });
       }
-      const published = await api<PublishResult>(fetch, `/surveys/${params.id}/publish`, { method: 'POST' });
+      const published = await write<PublishResult>(fetch, `/surveys/${params.id}/publish`, { method: 'POST' });
       return { published };
     } catch (e) {
       if (e instanceof ApiError) return fail(e.status, { message: e.problem.detail ?? e.problem.title, status: e.status });
@@ -112,7 +117,7 @@ export const actions: Actions = {
 
   archive: async ({ fetch, params }) => {
     try {
-      await api(fetch, `/surveys/${params.id}/archive`, { method: 'POST' });
+      await write(fetch, `/surveys/${params.id}/archive`, { method: 'POST' });
     } catch (e) {
       if (e instanceof ApiError) return fail(e.status, { message: e.problem.detail ?? e.problem.title });
       throw e;
@@ -122,7 +127,7 @@ export const actions: Actions = {
 
   unarchive: async ({ fetch, params }) => {
     try {
-      await api(fetch, `/surveys/${params.id}/unarchive`, { method: 'POST' });
+      await write(fetch, `/surveys/${params.id}/unarchive`, { method: 'POST' });
     } catch (e) {
       if (e instanceof ApiError) return fail(e.status, { message: e.problem.detail ?? e.problem.title });
       throw e;
@@ -134,8 +139,7 @@ export const actions: Actions = {
     const name = String((await request.formData()).get('name') ?? '').trim();
     let created: SurveyDetail;
     try {
-      created = await api<SurveyDetail>(fetch, `/surveys/${params.id}/duplicate`, {
-        method: 'POST',
+      created = await write<SurveyDetail>(fetch, `/surveys/${params.id}/duplicate`, { method: 'POST',
         json: name ? { name: t(locals.locale, 'surveys.copyName', { name }) } : {},
       });
     } catch (e) {

@@ -1,0 +1,12 @@
+import postgres from 'postgres';
+import { buildSummary } from '../api/src/analytics/summary.queries.ts';
+const captured: { q: string; p: unknown[] }[] = [];
+const sql = postgres('postgres://postgres@127.0.0.1:5432/rs_exp', { max: 4, onnotice: () => {}, debug: (_c, q, p) => captured.push({ q, p: p as unknown[] }) });
+const [{ id }] = await sql`select id from surveys limit 1`;
+const groupBy = process.argv[2] ?? 'month';
+await buildSummary(sql, { survey: id, groupBy, weight: 'none' } as any, { timeZone: 'Asia/Shanghai', branchScope: null });
+const main = captured.find((c) => c.q.includes('analytics_response_facts f') && c.q.includes('count(*)::int as responses'))!;
+let q = main.q;
+main.p.forEach((v, i) => { q = q.replace(new RegExp('\\$' + (i + 1) + '(?![0-9])', 'g'), typeof v === 'string' ? `'${v}'` : String(v)); });
+console.log(q);
+await sql.end();
