@@ -234,7 +234,7 @@ test('CSV downloads: BOM, the numbers shown, and formula cells escaped', async (
     headers,
     data: {
       externalId: `RA-CSV-${stamp}`,
-      customer: { externalId: `C-CSV-${stamp}`, preferredLanguage: 'zh-CN' },
+      customer: { externalId: `C-CSV-${stamp}`, email: `csv${stamp}@example.com`, preferredLanguage: 'zh-CN' },
       pickupBranch: { code, name: '=HYPERLINK("https://evil.example","点我")', city: '上海', region: '华东' },
       returnBranch: code,
       vehicleClass: 'suv',

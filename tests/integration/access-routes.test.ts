@@ -12,6 +12,7 @@ interface Operation {
   permission: string | undefined;
 }
 let operations: Operation[] = [];
+let doc: { components?: { securitySchemes?: Record<string, { type: string; in?: string; name?: string; scheme?: string }> }; paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>> };
 
 /** Public on purpose: liveness, the customer's survey and opt-out links, signing in and one-time links. */
 const PUBLIC_PATHS = [/^\/api\/health$/, /^\/api\/respond\//, /^\/api\/(opt-out|unsubscribe)\b/, /^\/api\/auth\/login$/, /^\/api\/auth\/setup\/\{token\}$/];
@@ -29,7 +30,7 @@ beforeAll(async () => {
   await t.sql`insert into branches (code, name, city, region) values ('SH01', '上海虹桥机场店', '上海', '华东')`;
   const res = await t.request('/api/openapi.json', { as: 'anonymous' });
   expect(res.status).toBe(200);
-  const doc = await res.json();
+  doc = await res.json();
   for (const [path, item] of Object.entries<Record<string, Record<string, unknown>>>(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
@@ -61,6 +62,13 @@ describe('every route in the OpenAPI document', () => {
     const known = new Set<string>([...PERMISSIONS, 'public', 'account']);
     const undeclared = operations.filter((op) => !op.permission || !known.has(op.permission)).map((op) => `${op.method.toUpperCase()} ${op.path}`);
     expect(undeclared).toEqual([]);
+  });
+
+  it('documents how to authenticate: the session cookie, and a bearer API key where a permission is needed', () => {
+    expect(doc.components?.securitySchemes).toMatchObject({ session: { type: 'apiKey', in: 'cookie', name: 'rs_session' }, apiKey: { type: 'http', scheme: 'bearer' } });
+    expect(doc.paths['/api/health'].get.security).toEqual([]);
+    expect(doc.paths['/api/auth/me'].get.security).toEqual([{ session: [] }]);
+    expect(doc.paths['/api/users'].get.security).toEqual([{ session: [] }, { apiKey: [] }]);
   });
 
   it('is public only for health, the survey links, signing in and one-time links', () => {

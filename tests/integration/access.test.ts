@@ -9,11 +9,13 @@ import { rentalPayload } from '../support/rentals.ts';
 import { createTestApp, TEST_PASSWORD, type Credentials } from '../support/test-db.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
+let surveyId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
   const survey = await createSurvey(t.db, { name: 'Post-rental', kind: 'post_rental', definition: miniPostRental });
   await publishSurvey(t.db, survey.id);
+  surveyId = survey.id;
 });
 
 function sessionCookieOf(res: Response) {
@@ -339,6 +341,22 @@ describe('audit log', () => {
     expect(exact.entries.every((e: { action: string }) => e.action === 'api_key.create')).toBe(true);
     const qm = await t.signIn('quality_manager');
     expect((await t.request('/api/audit', { as: qm })).status).toBe(403);
+  });
+});
+
+describe('audited changes in other domains', () => {
+  it('records survey changes, invitation rule changes and response exports with who did them', async () => {
+    const qm = await t.signIn('quality_manager', { email: 'qm.audit@staff.test' });
+    expect((await t.request(`/api/surveys/${surveyId}/archive`, { method: 'POST', as: qm })).status).toBe(200);
+    expect((await t.request(`/api/surveys/${surveyId}/unarchive`, { method: 'POST', as: qm })).status).toBe(200);
+    const rules = await (await t.request(`/api/surveys/${surveyId}/invitation-rules`, { as: qm })).json();
+    expect((await t.request(`/api/surveys/${surveyId}/invitation-rules`, { method: 'PUT', json: rules.rules, as: qm })).status).toBe(200);
+    const csv = await t.request(`/api/responses/export.csv?survey=${surveyId}`, { as: qm });
+    expect(csv.status).toBe(200);
+    await csv.text();
+    const entries = await t.sql`select action, actor_label, target_id from audit_log where actor_id = ${qm.userId} order by id`;
+    expect(entries.map((e) => e.action)).toEqual(['survey.archive', 'survey.unarchive', 'invitation_rules.update', 'responses.export']);
+    expect(entries.every((e) => e.actor_label === 'qm.audit@staff.test' && e.target_id === surveyId)).toBe(true);
   });
 });
 

@@ -193,6 +193,22 @@ describe('GET /api/analytics/summary', () => {
     }
   });
 
+  it('limits a branch manager to their branches, and needs credentials', async () => {
+    const manager = await t.signIn('branch_manager', { branches: ['SH02'] });
+    const res = await t.request(`/api/analytics/summary?survey=${surveyId}&groupBy=branch`, { as: manager });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.groups.map((g: any) => g.key)).toEqual(['SH02']);
+    expectBlocks(body.total, byBranch('SH02'));
+    // Asking for another branch gives nothing, not that branch.
+    const other = await (await t.request(`/api/analytics/summary?survey=${surveyId}&branch=SH01`, { as: manager })).json();
+    expect(other.total.responses).toBe(0);
+    const executive = await t.signIn('executive');
+    const all = await (await t.request(`/api/analytics/summary?survey=${surveyId}`, { as: executive })).json();
+    expect(all.total.responses).toBe(finished.length);
+    expect((await t.request(`/api/analytics/summary?survey=${surveyId}`, { as: 'anonymous' })).status).toBe(401);
+  });
+
   it('applies the branch scope inside the SQL', async () => {
     const scope = [data.branchIds.SH02];
     const result = await buildSummary(t.sql, { survey: surveyId, groupBy: 'branch', weight: 'none' } as never, { timeZone: 'Asia/Shanghai', branchScope: scope });
@@ -333,7 +349,11 @@ describe('GET /api/analytics/drivers', () => {
     const share = Object.fromEntries(body.drivers.map((d: any) => [d.id, d.share]));
     expect(share.staff).toBeGreaterThan(share.vehicle);
     expect(share.vehicle).toBeGreaterThan(share.value);
-    expect(body.warnings).toContain('small_sample');
+    expect(body.warnings).toEqual(y.length < 50 + 8 * 3 ? ['small_sample'] : []);
+    // A branch alone has fewer than 50 + 8p complete responses.
+    const { body: branch } = await get('drivers', { branch: 'BJ02' });
+    expect(branch.n).toBeLessThan(74);
+    expect(branch.warnings).toContain('small_sample');
   });
 
   it('decomposes R² exactly with Shapley (checked against every ordering) and ranks by r or β', async () => {

@@ -261,6 +261,11 @@ describe('versions', () => {
     expect(v2.body.changeSummary.added).toHaveLength(1);
     expect((await call(`/api/surveys/${survey.id}/versions/3`)).status).toBe(404);
 
+    // Who published what is in the audit log.
+    const audit = await t.sql`select action, actor_label, details from audit_log where target_type = 'survey' and target_id = ${survey.id} order by id`;
+    expect(audit.map((a) => a.action)).toEqual(['survey.create', 'survey.publish', 'survey.draft.update', 'survey.publish']);
+    expect(audit[3]).toMatchObject({ actor_label: 'quality_manager@example.com', details: { version: 2 } });
+
     const list = await call('/api/surveys', {}, 200);
     const row = list.body.find((s: { id: string }) => s.id === survey.id);
     expect(row).toMatchObject({ status: 'active', latestVersion: 2, unpublishedChanges: false, publishedAt: t.clock.now().toISOString() });

@@ -38,3 +38,15 @@ export const accessRouter = createRouter()
   .openapi(webhooksRoutes.listDeliveries, webhooks.listDeliveries)
   .openapi(webhooksRoutes.pingWebhook, webhooks.pingWebhook)
   .openapi(webhooksRoutes.retryDelivery, webhooks.retryDelivery);
+
+accessRouter.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+  type: 'apiKey',
+  in: 'cookie',
+  name: 'rs_session',
+  description: 'Staff session from POST /api/auth/login. Writes also need X-Requested-With or a same-origin Origin.',
+});
+accessRouter.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'API key for integrations (Admin → API keys): Authorization: Bearer rsk_…',
+});

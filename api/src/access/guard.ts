@@ -16,7 +16,9 @@ export function guard<const A extends RouteAccess>(access: A) {
     if (access !== 'public') authorize(c, access);
     await next();
   };
-  return { 'x-permission': access, middleware: check };
+  // OpenAPI security requirement: none for public routes, the session cookie for account routes, else either.
+  const security: Record<string, string[]>[] = access === 'public' ? [] : access === 'account' ? [{ session: [] }] : [{ session: [] }, { apiKey: [] }];
+  return { 'x-permission': access, security, middleware: check };
 }
 
 export const unauthorized = () =>

@@ -199,3 +199,34 @@ export async function deliverDueWebhooks(deps: { sql: Sql; now: () => Date }, op
   );
   return { attempted: claimed.length, delivered, failed };
 }
+
+/** A case event (`case.created`, `case.resolved`…): the case's reference, state and branch, no customer data. */
+export async function emitCaseEvent(db: Executor, type: Extract<WebhookEvent, `case.${string}`>, caseId: string, now: Date): Promise<number> {
+  const subscribed = await db.execute(dsql`select 1 from webhooks where active and ${type} = any(events) limit 1`);
+  if (subscribed.length === 0) return 0;
+  const [row] = await db.execute<{ id: string; number: number; status: string; priority: string; branch_code: string | null; response_id: string; survey_id: string; escalation_level: number }>(dsql`
+    select c.id, c.number::int as number, c.status, c.priority, b.code as branch_code, c.response_id, c.survey_id, c.escalation_level
+    from cases c left join branches b on b.id = c.branch_id
+    where c.id = ${caseId}`);
+  if (!row) return 0;
+  return emitWebhookEvent(
+    db,
+    type,
+    {
+      caseId: row.id,
+      number: row.number,
+      status: row.status,
+      priority: row.priority,
+      escalationLevel: row.escalation_level,
+      branch: row.branch_code ? { code: row.branch_code } : null,
+      responseId: row.response_id,
+      surveyId: row.survey_id,
+    },
+    now,
+  );
+}
+
+/** The event for a case's new status. */
+export function caseStatusEvent(status: 'open' | 'in_progress' | 'resolved' | 'closed' | 'reopened'): Extract<WebhookEvent, `case.${string}`> {
+  return status === 'resolved' ? 'case.resolved' : status === 'closed' ? 'case.closed' : status === 'reopened' ? 'case.reopened' : 'case.updated';
+}

@@ -4,7 +4,7 @@
 import type { Sql } from '../db/client.ts';
 import { badRequest } from '../lib/problem.ts';
 import type { CommentsQuery } from './comments.schemas.ts';
-import { FACTS_SOURCE, scopeSql } from './filters.queries.ts';
+import { FACTS_SOURCE, analyticsRead, scopeSql } from './filters.queries.ts';
 import { groupLabel, totalLabel } from './groups.ts';
 import { prepare } from './summary.queries.ts';
 import { questionById } from './survey-context.ts';
@@ -48,13 +48,13 @@ export async function buildComments(sql: Sql, query: CommentsQuery, options: { t
   const rows =
     questions.length === 0
       ? []
-      : await sql<{ k0?: string; l0?: string; response_id: string; nps: number | null; text: string }[]>`
+      : await analyticsRead(sql, (tx) => tx<{ k0?: string; l0?: string; response_id: string; nps: number | null; text: string }[]>`
           select ${scope.keys ? sql`${scope.keys}, ` : sql``}f.response_id, ${sql.unsafe(npsColumn)} as nps, a.value_text as text
           from analytics_response_facts f ${scope.joins}
           join answers a on a.response_id = f.response_id and a.question_id = any(${questions}::text[]) and a.item_id is null
           where f.survey_id = ${filters.surveyId} and ${scope.where} and a.value_text is not null and a.value_text <> ''
           order by f.finished_at desc
-          limit ${COMMENT_LIMIT + 1}`;
+          limit ${COMMENT_LIMIT + 1}`);
   const truncated = rows.length > COMMENT_LIMIT;
   const groups = new Map<string, GroupThemes>();
   const total = new GroupThemes(totalLabel(locale), query.examples);

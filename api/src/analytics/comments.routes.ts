@@ -1,10 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
+import { guard } from '../access/guard.ts';
 import { problemResponses } from '../lib/openapi.ts';
 import { commentsQuerySchema, commentsResultSchema } from './comments.schemas.ts';
 
 export const comments = createRoute({
   method: 'get',
   path: '/analytics/comments',
+  ...guard('analytics:read'),
   tags: ['Analytics'],
   summary: 'Comment themes per group and per NPS category',
   description:

@@ -1,10 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
+import { guard } from '../access/guard.ts';
 import { problemResponses } from '../lib/openapi.ts';
 import { compareQuerySchema, compareResultSchema } from './compare.schemas.ts';
 
 export const compare = createRoute({
   method: 'get',
   path: '/analytics/compare',
+  ...guard('analytics:read'),
   tags: ['Analytics'],
   summary: 'Significance of each group against the rest, or against the previous period',
   description:

@@ -5,7 +5,7 @@
 import type { Sql } from '../db/client.ts';
 import { ProblemError, badRequest } from '../lib/problem.ts';
 import type { DriversQuery } from './drivers.schemas.ts';
-import { FACTS_SOURCE, scopeSql } from './filters.queries.ts';
+import { FACTS_SOURCE, analyticsRead, scopeSql } from './filters.queries.ts';
 import type { MetricPlan, PlanItem } from './metrics.queries.ts';
 import {
   ConstantVariableError,
@@ -104,7 +104,7 @@ export async function buildDrivers(sql: Sql, query: DriversQuery, options: { tim
   const itemN = plan.items.map((i) => `count(${i.column})`);
   const itemSum = plan.items.map((i) => `coalesce(sum(${i.column}), 0)`);
   const list = (parts: string[], type: string) => (parts.length === 0 ? `'{}'::${type}[]` : `array[${parts.join(', ')}]::${type}[]`);
-  const groups = await sql<{ complete: boolean; rows: number; with_outcome: number; sums: number[]; products: number[]; item_n: number[]; item_sum: number[] }[]>`
+  const groups = await analyticsRead(sql, (tx) => tx<{ complete: boolean; rows: number; with_outcome: number; sums: number[]; products: number[]; item_n: number[]; item_sum: number[] }[]>`
     select ${sql.unsafe(`(${complete})`)} as complete, count(*)::int as rows, count(y)::int as with_outcome,
            ${sql.unsafe(list(sums, 'float8'))} as sums,
            ${sql.unsafe(list(products, 'float8'))} as products,
@@ -115,7 +115,7 @@ export async function buildDrivers(sql: Sql, query: DriversQuery, options: { tim
       from analytics_response_facts f ${scope.joins}
       where f.survey_id = ${filters.surveyId} and ${scope.where}
     ) t
-    group by 1`;
+    group by 1`);
   const full = groups.find((g) => g.complete);
   const row = {
     n: full?.rows ?? 0,

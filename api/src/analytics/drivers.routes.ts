@@ -1,10 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
+import { guard } from '../access/guard.ts';
 import { problemResponses } from '../lib/openapi.ts';
 import { driversQuerySchema, driversResultSchema } from './drivers.schemas.ts';
 
 export const drivers = createRoute({
   method: 'get',
   path: '/analytics/drivers',
+  ...guard('analytics:read'),
   tags: ['Analytics'],
   summary: 'Key-driver analysis with the importance–performance quadrant',
   description:

@@ -204,7 +204,8 @@ export async function ensureFacts(sql: Sql, survey: Survey): Promise<FactsLayout
         await reserved`update analytics_surveys set slots = ${slots}::text[] where survey_id = ${survey.id}`;
       }
       const layout = new FactsLayout(slots, dimensions);
-      await refreshDirty(reserved, survey.id, keys, layout);
+      // On the pool: the reserved connection only holds the lock (and has no transactions of its own).
+      await refreshDirty(sql, survey.id, keys, layout);
       return layout;
     } finally {
       await reserved`select pg_advisory_unlock(${LOCK_CLASS}, ${lockKey(survey.id)})`;

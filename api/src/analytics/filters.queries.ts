@@ -208,5 +208,17 @@ export function scopeSql(
   };
 }
 
+/**
+ * Runs analytics reads in one transaction with the planner settings they want: no JIT (compiling the
+ * wide aggregate lists costs more than it saves, and wrecks small filtered reads) and hash aggregation
+ * (PostgreSQL guesses one group per distinct timestamp for a period key and would sort instead).
+ */
+export function analyticsRead<T>(sql: Sql, f: (tx: Sql) => Promise<T>): Promise<T> {
+  return sql.begin(async (tx) => {
+    await tx.unsafe('set local jit = off; set local enable_sort = off');
+    return f(tx as unknown as Sql);
+  }) as Promise<T>;
+}
+
 /** `1, 2, …, n` for GROUP BY (positions, because the key expressions carry parameters). */
 export const ordinals = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => i + 1 + offset).join(', ');

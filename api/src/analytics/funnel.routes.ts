@@ -1,10 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
+import { guard } from '../access/guard.ts';
 import { problemResponses } from '../lib/openapi.ts';
 import { funnelQuerySchema, funnelResultSchema } from './funnel.schemas.ts';
 
 export const funnel = createRoute({
   method: 'get',
   path: '/analytics/funnel',
+  ...guard('analytics:read'),
   tags: ['Analytics'],
   summary: 'Delivery funnel per group',
   description:

@@ -1,10 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { guard } from '../access/guard.ts';
 import { problemResponses } from '../lib/openapi.ts';
 import { importBodyDescription, importQuerySchema, importResultSchema } from './import.schemas.ts';
 
 export const importResponses = createRoute({
   method: 'post',
   path: '/responses/import',
+  // Bringing a survey's history in is survey administration (quality managers, administrators).
+  ...guard('surveys:write'),
   tags: ['Analytics'],
   summary: 'Import past survey answers from a CSV file (streamed)',
   description:

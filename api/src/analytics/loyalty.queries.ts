@@ -4,7 +4,7 @@
 // responses whose whole window has passed count for that window (no right-censoring).
 import type { Sql } from '../db/client.ts';
 import { badRequest } from '../lib/problem.ts';
-import { FACTS_SOURCE, scopeSql } from './filters.queries.ts';
+import { FACTS_SOURCE, analyticsRead, scopeSql } from './filters.queries.ts';
 import type { LoyaltyQuery } from './loyalty.schemas.ts';
 import { Z_95, twoProportionZTest, wilsonInterval } from './statistics/index.ts';
 import { prepare } from './summary.queries.ts';
@@ -31,7 +31,7 @@ export async function buildLoyalty(sql: Sql, query: LoyaltyQuery, options: { tim
     `count(*) filter (where finished_at <= $now::timestamptz - interval '${days} days')::int`,
     `count(*) filter (where finished_at <= $now::timestamptz - interval '${days} days' and next_at <= finished_at + interval '${days} days')::int`,
   ]);
-  const rows = await sql<{ by: 'category' | 'band' | 'all'; category: string | null; band: number | null; counts: number[] }[]>`
+  const rows = await analyticsRead(sql, (tx) => tx<{ by: 'category' | 'band' | 'all'; category: string | null; band: number | null; counts: number[] }[]>`
     select case when grouping(category) = 0 then 'category' when grouping(band) = 0 then 'band' else 'all' end as by,
            category, band,
            array[${sql.unsafe(aggregates.join(', ').replaceAll('$now', `'${now}'`))}] as counts
@@ -46,7 +46,7 @@ export async function buildLoyalty(sql: Sql, query: LoyaltyQuery, options: { tim
         where f.survey_id = ${filters.surveyId} and ${scope.where} and f.customer_id is not null
       ) f
     ) t
-    group by grouping sets ((category), (band), ())`;
+    group by grouping sets ((category), (band), ())`);
 
   const countsOf = (row: { counts: number[] } | undefined): Counts => ({
     eligible: windows.map((_, i) => row?.counts[2 * i] ?? 0),

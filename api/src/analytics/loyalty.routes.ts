@@ -1,10 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
+import { guard } from '../access/guard.ts';
 import { problemResponses } from '../lib/openapi.ts';
 import { loyaltyQuerySchema, loyaltyResultSchema } from './loyalty.schemas.ts';
 
 export const loyalty = createRoute({
   method: 'get',
   path: '/analytics/loyalty',
+  ...guard('analytics:read'),
   tags: ['Analytics'],
   summary: 'Behavioural loyalty: repeat rentals after answering, by NPS category and index band',
   description:

@@ -5,7 +5,7 @@ import type { Sql } from '../db/client.ts';
 import type { DimensionItem, Locale } from '../surveys/definition/index.ts';
 import type { FactsLayout } from './facts.ts';
 import type { AnalyticsFilters } from './filters.queries.ts';
-import { FACTS_SOURCE, ordinals, scopeSql } from './filters.queries.ts';
+import { FACTS_SOURCE, analyticsRead, ordinals, scopeSql } from './filters.queries.ts';
 import type { GroupBy } from './filters.schemas.ts';
 import type { SurveyContext } from './survey-context.ts';
 
@@ -139,19 +139,14 @@ export async function metricCells(sql: Sql, filters: AnalyticsFilters, plan: Met
   ];
   const keyColumns = Array.from({ length: keyCount }, (_, i) => `k${i}, l${i}`);
   const groupCount = keyCount * 2 + 1;
-  // PostgreSQL estimates a group per distinct timestamp for a period key and would sort a million wide
-  // rows to group them; the groups are few, so hash aggregation is always the right plan here.
-  const rows = await sql.begin(async (tx) => {
-    await tx`set local enable_sort = off`;
-    return tx<CellRow[]>`
+  const rows = await analyticsRead(sql, (tx) => tx<CellRow[]>`
     select ${sql.unsafe([...keyColumns, 'wb', ...aggregates].join(', '))}
     from (
       select ${scope.keys ? sql`${scope.keys}, ` : sql``}${sql.unsafe(columns.join(', '))}
       from analytics_response_facts f ${scope.joins}
       where f.survey_id = ${filters.surveyId} and ${scope.where}
     ) t
-    group by ${sql.unsafe(ordinals(groupCount))}`;
-  });
+    group by ${sql.unsafe(ordinals(groupCount))}`);
   return rows.map((row) => ({
     keys: Array.from({ length: keyCount }, (_, i) => String(row[`k${i}`])),
     labels: Array.from({ length: keyCount }, (_, i) => String(row[`l${i}`])),

@@ -3,7 +3,7 @@
 // finished responses; "no problem" is reported apart.
 import type { Sql } from '../db/client.ts';
 import { localize } from '../surveys/definition/index.ts';
-import { FACTS_SOURCE, ordinals, scopeSql } from './filters.queries.ts';
+import { FACTS_SOURCE, analyticsRead, ordinals, scopeSql } from './filters.queries.ts';
 import { groupLabel, periodsBetween, totalLabel } from './groups.ts';
 import { isPeriod } from './filters.schemas.ts';
 import type { ProblemsQuery } from './problems.schemas.ts';
@@ -54,20 +54,20 @@ export async function buildProblems(sql: Sql, query: ProblemsQuery, options: { t
   const keyCount = scope.keyCount;
   const slot = layout.column('f', questionId);
   const keySelect = scope.keys ? sql`${scope.keys}, ` : sql``;
-  const [answered, ticked] = await Promise.all([
-    sql<{ k0?: string; l0?: string; n: number; with_problem: number }[]>`
+  const [answered, ticked] = await analyticsRead(sql, async (tx) => [
+    await tx<{ k0?: string; l0?: string; n: number; with_problem: number }[]>`
       select ${keySelect}count(${sql.unsafe(slot)})::int as n, count(*) filter (where ${sql.unsafe(slot)} > 0)::int as with_problem
       from analytics_response_facts f ${scope.joins}
       where f.survey_id = ${filters.surveyId} and ${scope.where}
       ${keyCount > 0 ? sql`group by ${sql.unsafe(ordinals(keyCount * 2))}` : sql``}`,
-    sql<{ k0?: string; l0?: string; choice: string; count: number }[]>`
+    await tx<{ k0?: string; l0?: string; choice: string; count: number }[]>`
       select ${keySelect}c.choice, count(*)::int as count
       from analytics_response_facts f ${scope.joins}
       join answers a on a.response_id = f.response_id and a.question_id = ${questionId} and a.item_id is null
       cross join lateral unnest(a.choice_ids) c(choice)
       where f.survey_id = ${filters.surveyId} and ${scope.where}
       group by ${sql.unsafe(ordinals(keyCount * 2 + 1))}`,
-  ]);
+  ] as const);
 
   const groups = new Map<string, { label: string; n: number; withProblem: number; counts: Map<string, number> }>();
   const entry = (key: string, label: string) => {

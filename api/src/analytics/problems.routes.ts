@@ -1,10 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
+import { guard } from '../access/guard.ts';
 import { problemResponses } from '../lib/openapi.ts';
 import { problemsQuerySchema, problemsResultSchema } from './problems.schemas.ts';
 
 export const problems = createRoute({
   method: 'get',
   path: '/analytics/problems',
+  ...guard('analytics:read'),
   tags: ['Analytics'],
   summary: 'Checklist problems per group as a Pareto',
   description:

@@ -1,8 +1,9 @@
-// The branch scope of the caller, applied inside every analytics query. The access rules set the
-// `branchScope` context variable (branch ids the caller may see); without it all branches are visible.
+// The branches the caller may see (the access rules: branch managers their own, everyone else all),
+// applied inside every analytics query's SQL on the response's branch.
 import type { Context } from 'hono';
+import { branchScopeOf } from '../access/scope.ts';
+import type { AppBindings } from '../lib/types.ts';
 
-export function analyticsBranchScope(c: Context): string[] | null {
-  const scope = (c.var as Record<string, unknown>).branchScope;
-  return Array.isArray(scope) ? (scope as string[]) : null;
+export function analyticsBranchScope(c: Context<AppBindings>): string[] | null {
+  return branchScopeOf(c);
 }

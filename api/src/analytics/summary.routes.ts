@@ -1,10 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
+import { guard } from '../access/guard.ts';
 import { problemResponses } from '../lib/openapi.ts';
 import { summaryQuerySchema, summaryResultSchema } from './summary.schemas.ts';
 
 export const summary = createRoute({
   method: 'get',
   path: '/analytics/summary',
+  ...guard('analytics:read'),
   tags: ['Analytics'],
   summary: 'NPS, CSAT, CSI and PP100 per group and in total (statistics.md definitions, unrounded)',
   description:

@@ -1,10 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
+import { guard } from '../access/guard.ts';
 import { problemResponses } from '../lib/openapi.ts';
 import { trendQuerySchema, trendResultSchema } from './trend.schemas.ts';
 
 export const trend = createRoute({
   method: 'get',
   path: '/analytics/trend',
+  ...guard('analytics:read'),
   tags: ['Analytics'],
   summary: 'Any metric by day, week, month or quarter, one series per group',
   description:

@@ -6,12 +6,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import Papa from 'papaparse';
-import { badRequest, conflict, notFound, unprocessable } from '../lib/problem.ts';
+import { badRequest, conflict, notFound, ProblemError, unprocessable } from '../lib/problem.ts';
 import type { AppRouteHandler } from '../lib/types.ts';
 import { insertJobs, txSql } from '../queue/queue.ts';
 import { IMPORT_FIELDS, missingRequired, suggestMapping, type ColumnMapping } from './import.mapping.ts';
 import { getImportJob, importJobBody, listImportJobs, listRejections } from './import.queries.ts';
-import type { GetImportRoute, ListImportRejectionsRoute, ListImportsRoute, StartImportRoute, UploadImportRoute } from './import.routes.ts';
+import type { GetImportRoute, ListImportRejectionsRoute, ListImportsRoute, PreviewImportRoute, StartImportRoute, UploadImportRoute } from './import.routes.ts';
 import { IMPORT_QUEUE } from './queues.ts';
 import { isValidTimeZone } from './time.ts';
 
@@ -26,6 +26,24 @@ function sniff(head: Buffer): { encoding: 'utf-8' | 'gb18030'; text: string } {
   }
 }
 
+async function preview(filePath: string, size: number) {
+  const handle = await open(filePath, 'r');
+  const head = Buffer.alloc(Math.min(size, SNIFF_BYTES));
+  try {
+    await handle.read(head, 0, head.length, 0);
+  } finally {
+    await handle.close();
+  }
+  const { encoding, text } = sniff(head);
+  // The last line of the sniffed bytes may be cut off: only complete lines are previewed.
+  const complete = size > SNIFF_BYTES ? text.slice(0, Math.max(text.lastIndexOf('\n'), 0)) : text;
+  const rows = Papa.parse<string[]>(complete, { preview: 6, skipEmptyLines: 'greedy' }).data;
+  const header = (rows[0] ?? []).map((h) => h.trim());
+  return { encoding, header, sample: rows.slice(1) };
+}
+
+const fields = () => IMPORT_FIELDS.map((f) => ({ key: f.key, required: f.required }));
+
 export const uploadImport: AppRouteHandler<UploadImportRoute> = async (c) => {
   const deps = c.get('deps');
   const body = c.req.raw.body;
@@ -36,15 +54,7 @@ export const uploadImport: AppRouteHandler<UploadImportRoute> = async (c) => {
   const filePath = path.join(dir, `${id}.csv`);
   await pipeline(Readable.fromWeb(body as unknown as WebReadableStream), createWriteStream(filePath));
   const { size } = await stat(filePath);
-  const handle = await open(filePath, 'r');
-  const head = Buffer.alloc(Math.min(size, SNIFF_BYTES));
-  await handle.read(head, 0, head.length, 0);
-  await handle.close();
-  const { encoding, text } = sniff(head);
-  // The last line of the sniffed bytes may be cut off: only complete lines are previewed.
-  const complete = size > SNIFF_BYTES ? text.slice(0, Math.max(text.lastIndexOf('\n'), 0)) : text;
-  const preview = Papa.parse<string[]>(complete, { preview: 6, skipEmptyLines: 'greedy' }).data;
-  const header = (preview[0] ?? []).map((h) => h.trim());
+  const { encoding, header, sample } = await preview(filePath, size);
   if (size === 0 || header.length < 2) {
     await unlink(filePath).catch(() => {});
     throw badRequest('The file has no header row with columns.');
@@ -54,15 +64,19 @@ export const uploadImport: AppRouteHandler<UploadImportRoute> = async (c) => {
     insert into import_jobs (id, file_name, file_path, bytes_total, status, header, options, created_at, updated_at)
     values (${id}, ${fileName}, ${filePath}, ${size}, 'uploaded', ${JSON.stringify(header)}::jsonb, ${JSON.stringify({ encoding })}::jsonb, now(), now())
     returning *`;
+  return c.json({ ...importJobBody(row as never), encoding, sample, suggestedMapping: suggestMapping(header) as Record<string, number>, fields: fields() }, 201);
+};
+
+export const previewImport: AppRouteHandler<PreviewImportRoute> = async (c) => {
+  const sql = c.get('deps').sql;
+  const job = await getImportJob(sql, c.req.valid('param').id);
+  if (!job) throw notFound('No such import');
+  const size = await stat(job.file_path).then((s) => s.size, () => null);
+  if (size === null) throw new ProblemError(410, 'Gone', 'The uploaded file is no longer there.');
+  const { encoding, sample } = await preview(job.file_path, size);
   return c.json(
-    {
-      ...importJobBody(row as never),
-      encoding,
-      sample: preview.slice(1),
-      suggestedMapping: suggestMapping(header) as Record<string, number>,
-      fields: IMPORT_FIELDS.map((f) => ({ key: f.key, required: f.required })),
-    },
-    201,
+    { ...importJobBody(job), encoding, sample, suggestedMapping: (job.mapping ?? suggestMapping(job.header)) as Record<string, number>, fields: fields() },
+    200,
   );
 };
 

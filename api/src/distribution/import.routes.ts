@@ -78,3 +78,14 @@ export const listImportRejections = createRoute({
   },
 });
 export type ListImportRejectionsRoute = typeof listImportRejections;
+
+export const previewImport = createRoute({
+  method: 'get',
+  path: '/imports/{id}/preview',
+  ...guard('distribution:read'),
+  tags,
+  summary: 'The first rows of an uploaded file and a suggested column mapping, for the mapping step',
+  request: { params: importIdParamSchema },
+  responses: { 200: json(uploadResultSchema, 'Preview'), ...problemResponses(404, 410) },
+});
+export type PreviewImportRoute = typeof previewImport;

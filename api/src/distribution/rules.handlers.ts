@@ -1,3 +1,4 @@
+import { audit } from '../access/audit.ts';
 import { notFound, unprocessable } from '../lib/problem.ts';
 import type { AppRouteHandler } from '../lib/types.ts';
 import { DEFAULT_TEXTS } from './messages.ts';
@@ -30,5 +31,6 @@ export const putRules: AppRouteHandler<PutRulesRoute> = async (c) => {
     if (unknown.length > 0) throw unprocessable('Unknown branch', unknown.map((code) => ({ path: 'eligibility.branches', message: `no branch with code "${code}"` })));
   }
   const updatedAt = await saveRules(sql, surveyId, rules, now());
+  await audit(c, 'invitation_rules.update', { type: 'survey', id: surveyId });
   return c.json({ surveyId, rules, isDefault: false, updatedAt, defaultTexts: DEFAULT_TEXTS }, 200);
 };

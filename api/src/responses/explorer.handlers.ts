@@ -1,3 +1,4 @@
+import { audit } from '../access/audit.ts';
 import Papa from 'papaparse';
 import { contactFor } from '../access/mask.ts';
 import { branchScopeOf } from '../access/scope.ts';
@@ -32,6 +33,7 @@ export const exportResponses: AppRouteHandler<ExportResponsesRoute> = async (c) 
   const ctx = await surveyContext(db, query.survey);
   const columns = exportColumns(ctx, query.lang);
   const batches = exportCursor(sql, query, ctx, env.COMPANY_TIME_ZONE, branchScopeOf(c))[Symbol.asyncIterator]();
+  await audit(c, 'responses.export', { type: 'survey', id: query.survey }, { filters: Object.keys(query).filter((k) => k !== 'survey') });
   const encoder = new TextEncoder();
 
   // Pull-based: the next batch is fetched from PostgreSQL only when the client has taken the previous one.

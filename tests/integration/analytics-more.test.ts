@@ -1,0 +1,333 @@
+// Problems Pareto, comment themes, behavioural loyalty, the funnel, the CSV import of past answers and
+// the upkeep of the facts rollup (changed, deleted and new responses; a new version's dimensions).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
+import { analyticsDefinition, generateAnalyticsData, insertAnalyticsData, insertResponses, type TestData, type TestResponse } from '../support/analytics-data.ts';
+import { csi, normalP, nps, respondentCsi, wilson } from '../support/analytics-expect.ts';
+import { createTestApp, testClock } from '../support/test-db.ts';
+
+let t: Awaited<ReturnType<typeof createTestApp>>;
+let surveyId: string;
+let versionId: string;
+let data: TestData;
+let finished: TestResponse[];
+const NOW = new Date('2027-01-15T02:00:00Z');
+
+beforeAll(async () => {
+  t = await createTestApp({ clock: testClock(NOW) });
+  const survey = await createSurvey(t.db, { name: 'Analytics test', kind: 'post_rental', definition: analyticsDefinition });
+  const version = await publishSurvey(t.db, survey.id);
+  surveyId = survey.id;
+  versionId = version.id;
+  data = await insertAnalyticsData(t.sql, { surveyId, versionId }, generateAnalyticsData(7, 360));
+  finished = data.responses.filter((r) => r.status === 'finished');
+});
+
+async function get(path: string, params: Record<string, string | string[]> = {}) {
+  const search = new URLSearchParams({ survey: surveyId });
+  for (const [key, value] of Object.entries(params)) for (const v of Array.isArray(value) ? value : [value]) search.append(key, v);
+  const res = await t.request(`/api/analytics/${path}?${search}`);
+  return { status: res.status, body: await res.json() };
+}
+
+describe('GET /api/analytics/problems', () => {
+  it('counts each problem per branch as a Pareto', async () => {
+    const { status, body } = await get('problems', { groupBy: 'branch', lang: 'en' });
+    expect(status).toBe(200);
+    expect(body.question).toBe('q_problems');
+    for (const group of [...body.groups, body.total]) {
+      const rs = group.key === 'total' ? finished : finished.filter((r) => r.branch === group.key);
+      const answered = rs.filter((r) => r.answers.problems !== null);
+      expect(group.n).toBe(answered.length);
+      expect(group.noProblem).toBe(answered.filter((r) => r.answers.problems!.includes('none')).length);
+      const counts = Object.fromEntries(['wait', 'dirty', 'fees', 'other'].map((id) => [id, answered.filter((r) => r.answers.problems!.includes(id)).length]));
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      expect(group.totalProblems).toBe(total);
+      expect(Object.fromEntries(group.problems.map((p: any) => [p.id, p.count]))).toEqual(counts);
+      // Most frequent first, the cumulative share ending at 100 %.
+      const sorted = [...group.problems].sort((a: any, b: any) => b.count - a.count);
+      expect(group.problems.map((p: any) => p.count)).toEqual(sorted.map((p: any) => p.count));
+      if (group.suppressed) {
+        expect(group.problems[0].share).toBeNull();
+        continue;
+      }
+      expect(group.problems.at(-1).cumulative).toBeCloseTo(100, 9);
+      for (const p of group.problems) expect(p.share).toBeCloseTo((100 * counts[p.id]) / answered.length, 9);
+    }
+    expect(body.total.problems.find((p: any) => p.id === 'wait').label).toBe('Long wait');
+    expect(body.groups.find((g: any) => g.key === 'GZ01').suppressed).toBe(true);
+  });
+});
+
+describe('GET /api/analytics/comments', () => {
+  it('finds the words and phrases of each NPS category, with example comments', async () => {
+    const { status, body } = await get('comments', { groupBy: 'branch' });
+    expect(status).toBe(200);
+    const withComment = finished.filter((r) => r.answers.comment);
+    expect(body.analysed).toBe(withComment.length);
+    expect(body.total.themes.comments).toBe(withComment.length);
+    const friendly = withComment.filter((r) => /friendly/i.test(r.answers.comment!));
+    const word = body.total.themes.words.find((w: any) => w.term === 'friendly');
+    expect(word.count).toBe(friendly.length);
+    expect(word.examples.length).toBeGreaterThan(0);
+    for (const example of word.examples) expect(example.toLowerCase()).toContain('friendly');
+    expect(body.total.themes.phrases.map((p: any) => p.term)).toContain('friendly staff');
+    // The good comments belong to promoters, the bad ones to the others (as generated).
+    const promoterTerms = body.total.byCategory.promoter.words.map((w: any) => w.term);
+    const detractorTerms = body.total.byCategory.detractor.words.map((w: any) => w.term);
+    expect(promoterTerms).toContain('热情');
+    expect(promoterTerms).not.toContain('waited');
+    expect(detractorTerms).toContain('waited');
+    expect(detractorTerms.some((w: string) => w.includes('小时'))).toBe(true);
+    // A group of fewer than minN respondents shows no quotes.
+    const gz = body.groups.find((g: any) => g.key === 'GZ01');
+    if (gz) expect(gz).toMatchObject({ suppressed: true, themes: { words: [], phrases: [] } });
+  });
+});
+
+describe('GET /api/analytics/loyalty', () => {
+  it('measures repeat rentals after answering by NPS category and index band', async () => {
+    const { status, body } = await get('loyalty');
+    expect(status).toBe(200);
+    expect(body.windows).toEqual([90, 180, 365]);
+    const nextRental = (r: TestResponse) => {
+      const later = data.rentals.filter((x) => x.customer === r.customer && x.pickedUpAt > r.finishedAt).map((x) => x.pickedUpAt.getTime());
+      return later.length ? Math.min(...later) : Infinity;
+    };
+    const stats = (rs: TestResponse[], days: number) => {
+      const eligible = rs.filter((r) => r.finishedAt.getTime() <= NOW.getTime() - days * 86_400_000);
+      const returned = eligible.filter((r) => nextRental(r) <= r.finishedAt.getTime() + days * 86_400_000);
+      return { eligible: eligible.length, returned: returned.length };
+    };
+    const category = (r: TestResponse) => (r.answers.nps! >= 9 ? 'promoter' : r.answers.nps! >= 7 ? 'passive' : 'detractor');
+    for (const group of body.byNps) {
+      const rs = finished.filter((r) => category(r) === group.category);
+      for (const w of group.windows) {
+        const e = stats(rs, w.days);
+        expect(w).toMatchObject({ eligible: e.eligible, returned: e.returned });
+        if (e.eligible >= 10) {
+          expect(w.share).toBeCloseTo((100 * e.returned) / e.eligible, 9);
+          const [lo, hi] = wilson(e.returned, e.eligible);
+          expect(w.ci95[0]).toBeCloseTo(100 * lo, 9);
+          expect(w.ci95[1]).toBeCloseTo(100 * hi, 9);
+        }
+      }
+    }
+    // No response is a whole year old yet: nothing is eligible for 365 days.
+    expect(body.overall[2]).toMatchObject({ days: 365, eligible: 0, share: null });
+
+    const band = (r: TestResponse) => {
+      const v = respondentCsi(r);
+      return v === null ? null : v < 60 ? 0 : v < 75 ? 1 : v < 90 ? 2 : 3;
+    };
+    body.byCsi.forEach((b: any, i: number) => {
+      const e = stats(finished.filter((r) => band(r) === i), 90);
+      expect(b.windows[0]).toMatchObject({ eligible: e.eligible, returned: e.returned });
+    });
+    expect(body.byCsi.map((b: any) => b.band)).toEqual(['0–60', '60–75', '75–90', '90–100']);
+
+    const p = stats(finished.filter((r) => category(r) === 'promoter'), 180);
+    const d = stats(finished.filter((r) => category(r) === 'detractor'), 180);
+    const diff = body.promoterMinusDetractor.find((x: any) => x.days === 180);
+    expect(diff.difference).toBeCloseTo(100 * (p.returned / p.eligible - d.returned / d.eligible), 9);
+    const pooled = (p.returned + d.returned) / (p.eligible + d.eligible);
+    const z = (p.returned / p.eligible - d.returned / d.eligible) / Math.sqrt(pooled * (1 - pooled) * (1 / p.eligible + 1 / d.eligible));
+    expect(diff.z).toBeCloseTo(z, 9);
+    expect(diff.p).toBeCloseTo(normalP(z), 7);
+    // As generated, a good experience brings customers back.
+    expect(diff.difference).toBeGreaterThan(0);
+  });
+});
+
+describe('GET /api/analytics/funnel', () => {
+  it('follows invitations to finished responses per branch', async () => {
+    // Invite the rentals of the first 80 responses (linking them) and 40 rentals nobody answered.
+    const answered = data.responses.slice(0, 80);
+    const rentalById = new Map(data.rentals.map((x) => [x.id, x]));
+    const answeredRentals = new Set(data.responses.map((r) => r.rental));
+    const silent = data.rentals.filter((x) => !answeredRentals.has(x.id) && x.returnedAt > new Date('2026-04-01T00:00:00+08:00')).slice(0, 40);
+    const statuses = ['sent', 'opened', 'failed', 'opted_out', 'expired'] as const;
+    const invitations = [
+      ...answered.map((r, i) => ({ rental: rentalById.get(r.rental)!, status: r.status === 'finished' ? 'finished' : 'started', opened: true, response: r.id, i })),
+      ...silent.map((x, i) => ({ rental: x, status: statuses[i % statuses.length], opened: statuses[i % statuses.length] === 'opened', response: null, i })),
+    ];
+    const rows = invitations.map((inv, i) => ({
+      id: crypto.randomUUID(),
+      survey_id: surveyId,
+      survey_version_id: versionId,
+      rental_id: inv.rental.id,
+      customer_id: inv.rental.customer,
+      branch_id: data.branchIds[inv.rental.branch],
+      token_hash: `hash-${i}-${crypto.randomUUID()}`,
+      channel: 'email',
+      status: inv.status,
+      scheduled_at: new Date(inv.rental.returnedAt.getTime() + 3_600_000).toISOString(),
+      sent_at: inv.status === 'failed' ? null : new Date(inv.rental.returnedAt.getTime() + 3_600_000).toISOString(),
+      opened_at: inv.opened ? new Date(inv.rental.returnedAt.getTime() + 7_200_000).toISOString() : null,
+      expires_at: new Date(inv.rental.returnedAt.getTime() + 14 * 86_400_000).toISOString(),
+      created_at: new Date(inv.rental.returnedAt.getTime() + 3_600_000).toISOString(),
+    }));
+    await t.sql`insert into invitations ${t.sql(rows)}`;
+    for (const [i, inv] of invitations.entries()) if (inv.response) await t.sql`update responses set invitation_id = ${rows[i].id} where id = ${inv.response}`;
+
+    const { status, body } = await get('funnel', { groupBy: 'branch' });
+    expect(status).toBe(200);
+    const expected = {
+      invited: invitations.length,
+      sent: invitations.filter((i) => i.status !== 'failed').length,
+      failed: invitations.filter((i) => i.status === 'failed').length,
+      opened: invitations.filter((i) => i.opened).length,
+      started: answered.length,
+      finished: answered.filter((r) => r.status === 'finished').length,
+      optedOut: invitations.filter((i) => i.status === 'opted_out').length,
+      expired: invitations.filter((i) => i.status === 'expired').length,
+    };
+    expect(body.total).toMatchObject({ ...expected, eligible: data.rentals.length });
+    expect(body.total.responseRate).toBeCloseTo((100 * expected.finished) / expected.sent, 9);
+    const sh01 = body.groups.find((g: any) => g.key === 'SH01');
+    expect(sh01.invited).toBe(invitations.filter((i) => i.rental.branch === 'SH01').length);
+    expect(sh01.eligible).toBe(data.rentals.filter((x) => x.branch === 'SH01').length);
+  });
+});
+
+describe('POST /api/responses/import', () => {
+  const csv = (lines: string[]) => `${lines.join('\n')}\n`;
+  const post = (body: string, params = '') =>
+    t.request(`/api/responses/import?survey=${surveyId}${params}`, { method: 'POST', body, headers: { 'content-type': 'text/csv' } });
+
+  it('imports the good rows, reports each bad one by row number and writes nothing of it', async () => {
+    const answeredRental = data.rentals.find((x) => x.id === finished[0].rental)!.externalId;
+    const freeRental = data.rentals.find((x) => !data.responses.some((r) => r.rental === x.id))!;
+    const file = csv([
+      'finished_at,branch,rental,NPS,q_csat,q_staff.friendly,q_staff.competent,q_problems,q_problems.other,q_comment',
+      '2026-05-20 10:00,SH01,,9,5,5,4,none,,"很好, 谢谢"',
+      '2026-05-20T10:00:00+08:00,BJ01,,3,2,1,2,wait|other,没有导航,太慢',
+      '2026-05-21,SH01,,11,5,5,5,none,,',
+      '2026-05-21,XX99,,8,4,4,4,none,,',
+      'yesterday,SH01,,8,4,4,4,none,,',
+      '2026-05-22 09:30,SH01,,8,4,7,4,none,,',
+      '2026-05-22 09:30,SH01,,8,4,4,4,none|wait,,',
+      `2026-05-22 09:30,,${answeredRental},8,4,4,4,none,,`,
+      `2026-05-23 12:00,,${freeRental.externalId},10,5,5,5,none,,`,
+      '2030-01-01,SH01,,8,4,4,4,none,,',
+      '2026-05-24,SH01,,8,4',
+    ]);
+    const before = (await get('summary')).body.total;
+    const dry = await post(file, '&dryRun=true&mapping=' + encodeURIComponent(JSON.stringify({ NPS: 'q_nps' })));
+    expect(dry.status).toBe(200);
+    const dryBody = await dry.json();
+    expect(dryBody).toMatchObject({ dryRun: true, rows: 11, imported: 3, rejected: 8 });
+    expect((await get('summary')).body.total.responses).toBe(before.responses);
+
+    const res = await post(file, '&mapping=' + encodeURIComponent(JSON.stringify({ NPS: 'q_nps' })));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ version: 1, dryRun: false, rows: 11, imported: 3, rejected: 8 });
+    const byRow = Object.fromEntries(body.errors.map((e: any) => [e.row, e.errors.map((x: any) => x.path)]));
+    expect(byRow).toEqual({
+      4: ['q_nps'],
+      5: ['branch'],
+      6: ['finished_at'],
+      7: ['q_staff.friendly'],
+      8: ['q_problems'],
+      9: ['rental'],
+      11: ['finished_at'],
+      12: ['row'],
+    });
+    const imported = await t.sql<{ branch: string | null; rental_id: string | null; nps: number; finished_at: string }[]>`
+      select b.code as branch, r.rental_id, a.value_number as nps, r.finished_at::text
+      from responses r left join branches b on b.id = r.branch_id
+      join answers a on a.response_id = r.id and a.question_id = 'q_nps'
+      where r.source = 'import' order by a.value_number`;
+    expect(imported.map((r) => [r.branch, r.nps])).toEqual([
+      ['BJ01', 3],
+      ['SH01', 9],
+      [freeRental.branch, 10],
+    ]);
+    expect(imported.find((r) => r.nps === 9)!.finished_at).toMatch(/^2026-05-20 02:00:00\+00/);
+    const [other] = await t.sql`select a.choice_ids, a.value_text from answers a join responses r on r.id = a.response_id
+      where r.source = 'import' and a.question_id = 'q_problems' and 'other' = any(a.choice_ids)`;
+    expect(other).toMatchObject({ choice_ids: ['wait', 'other'], value_text: '没有导航' });
+    // Rejected rows left nothing behind; the imported ones count in the analytics at once.
+    const [{ count }] = await t.sql<{ count: number }[]>`select count(*)::int as count from responses where source = 'import'`;
+    expect(count).toBe(3);
+    const after = (await get('summary')).body.total;
+    expect(after.responses).toBe(before.responses + 3);
+    expect(after.nps.promoters).toBe(before.nps.promoters + 2);
+    expect(after.nps.detractors).toBe(before.nps.detractors + 1);
+
+    const again = await (await post(file, '&mapping=' + encodeURIComponent(JSON.stringify({ NPS: 'q_nps' })))).json();
+    // The rental row is now answered; the other rows are new responses again (the file has no ids).
+    expect(again.errors.find((e: any) => e.row === 10).errors[0].path).toBe('rental');
+  });
+
+  it('refuses columns that are not question ids of the version', async () => {
+    const res = await post('finished_at,q_nps,q_shoe_size\n2026-05-01,9,44\n');
+    expect(res.status).toBe(400);
+    const problem = await res.json();
+    expect(problem.errors).toEqual([expect.objectContaining({ path: 'q_shoe_size' })]);
+    const noTime = await post('q_nps\n9\n');
+    expect(noTime.status).toBe(400);
+    expect((await noTime.json()).errors[0].path).toBe('finished_at');
+  });
+});
+
+describe('the facts rollup', () => {
+  const total = async () => (await get('summary', { branch: 'SH02' })).body.total;
+
+  it('follows new, changed, unfinished and deleted responses', async () => {
+    const start = await total();
+    const rental = data.rentals.find((x) => x.branch === 'SH02')!;
+    const fresh: TestResponse = {
+      id: crypto.randomUUID(),
+      branch: 'SH02',
+      customer: rental.customer,
+      rental: rental.id,
+      finishedAt: new Date('2026-05-30T10:00:00+08:00'),
+      status: 'finished',
+      answers: { nps: 10, csat: 5, staff: { friendly: 5, competent: 5 }, car: { clean: 5, condition: 5 }, price: 10, problems: ['none'], comment: null },
+    };
+    await insertResponses(t.sql, { surveyId, versionId }, data.branchIds, [fresh]);
+    let now = await total();
+    expect(now.responses).toBe(start.responses + 1);
+    expect(now.nps.promoters).toBe(start.nps.promoters + 1);
+
+    await t.sql`update answers set value_number = 0 where response_id = ${fresh.id} and question_id = 'q_nps'`;
+    now = await total();
+    expect(now.nps.promoters).toBe(start.nps.promoters);
+    expect(now.nps.detractors).toBe(start.nps.detractors + 1);
+
+    await t.sql`update responses set status = 'partial' where id = ${fresh.id}`;
+    expect((await total()).responses).toBe(start.responses);
+    await t.sql`update responses set status = 'finished' where id = ${fresh.id}`;
+    expect((await total()).responses).toBe(start.responses + 1);
+
+    await t.sql`delete from answers where response_id = ${fresh.id}`;
+    await t.sql`delete from responses where id = ${fresh.id}`;
+    const end = await total();
+    expect(end).toEqual(start);
+  });
+
+  it('recomputes the respondents’ scores when a new version changes the dimensions', async () => {
+    const reweighted = {
+      ...analyticsDefinition,
+      dimensions: analyticsDefinition.dimensions!.map((d) => ({ ...d, weight: d.id === 'value' ? 0.6 : 0.2 })),
+    };
+    await t.sql`update surveys set draft_definition = ${JSON.stringify(reweighted)}::jsonb where id = ${surveyId}`;
+    await publishSurvey(t.db, surveyId);
+    const { body } = await get('summary');
+    const all = (await t.sql<{ id: string }[]>`select id from responses where status = 'finished' and source = 'web'`).length;
+    expect(all).toBe(finished.length);
+    const expected = csi(finished);
+    // Same dimension scores, new weights: staff 0.2, vehicle 0.2, value 0.6 (the three imported rows aside).
+    const web = (await get('summary', { from: '2026-04-01', to: '2026-05-19' })).body.total;
+    const inRange = finished.filter((r) => r.finishedAt < new Date('2026-05-20T00:00:00+08:00'));
+    const e = csi(inRange);
+    const score = (0.2 * e.dimensions[0].score! + 0.2 * e.dimensions[1].score! + 0.6 * e.dimensions[2].score!) / 1.0;
+    expect(web.csi.score).toBeCloseTo(score, 9);
+    expect(web.csi.dimensions.map((d: any) => d.weight)).toEqual([0.2, 0.2, 0.6].map((w) => expect.closeTo(w, 12)));
+    expect(body.total.responses).toBeGreaterThanOrEqual(expected.dimensions[0].n);
+    // The NPS of those responses is unchanged.
+    expect(web.nps.score).toBeCloseTo(nps(inRange.map((r) => r.answers.nps!)).score, 9);
+  });
+});
