@@ -186,13 +186,37 @@ test('problem Pareto, comment themes and loyalty show the API figures (or say th
   });
   await screenshots(page, testInfo, 'dashboard-problems');
 
-  await checkOptionalView(page, request, '/dashboard/comments?period=90d', 'themes', async () => {
-    await expect(page.locator('[data-testid^="themes-"]').first()).toBeVisible();
+  await checkOptionalView(page, request, '/dashboard/comments?period=90d', 'comments', async (body) => {
+    // What detractors talk about: their words and phrases, with counts and example comments.
+    for (const category of ['detractor', 'passive', 'promoter'] as const) {
+      const set = body.total.byCategory[category];
+      await expect(page.getByTestId(`themes-${category}-n`)).toHaveAttribute('data-value', String(set.comments));
+      for (const [kind, list] of [['word', set.words], ['phrase', set.phrases]] as const) {
+        for (const term of list) {
+          const row = page.locator(`[data-testid="themes-${category}"] tr[data-key="${kind}:${term.term}"]`);
+          expect(await cellNumber(row, 'count')).toBe(term.count);
+          expect(await cellNumber(row, 'share')).toBe(term.share);
+        }
+      }
+    }
+    expect(body.total.byCategory.detractor.words.length).toBeGreaterThan(0);
+    await expect(page.locator('[data-testid="themes-detractor"] details.examples dd').first()).toBeVisible();
   });
   await screenshots(page, testInfo, 'dashboard-comments');
 
-  await checkOptionalView(page, request, '/dashboard/loyalty', 'loyalty', async () => {
-    await expect(page.locator('[data-testid^="loyalty-"]').first()).toBeVisible();
+  await checkOptionalView(page, request, '/dashboard/loyalty', 'loyalty', async (body) => {
+    for (const w of body.windows) {
+      for (const cell of w.byNps) {
+        const row = page.locator(`[data-testid="loyalty-nps-${w.days}"] tr[data-key="${cell.category}"]`);
+        expect(await cellNumber(row, 'n')).toBe(cell.n);
+        expect(await cellNumber(row, 'returned')).toBe(cell.returned);
+        expect(await cellNumber(row, 'rate')).toBe(cell.share);
+      }
+      for (const cell of w.byCsi) {
+        expect(await cellNumber(page.locator(`[data-testid="loyalty-csi-${w.days}"] tr[data-key="${cell.band}"]`), 'rate')).toBe(cell.share);
+      }
+      if (w.difference.difference !== null) expect(await attrNumber(page.getByTestId(`loyalty-difference-${w.days}`))).toBe(w.difference.difference);
+    }
   });
   await screenshots(page, testInfo, 'dashboard-loyalty');
 });

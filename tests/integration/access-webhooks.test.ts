@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDueWebhooks, emitWebhookEvent, MAX_ATTEMPTS, verifyWebhook } from '../../api/src/access/webhooks.delivery.ts';
+import { evaluateResponseRules } from '../../api/src/cases/evaluate.ts';
 import { newInvitationToken } from '../../api/src/distribution/tokens.ts';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
 import { miniPostRental } from '../support/fixtures/definitions.ts';
@@ -121,6 +122,30 @@ describe('a finished response', () => {
     expect(after).toEqual({ status: 'delivered', attempts: 1, last_status_code: 204 });
     // Delivered once: another run sends nothing.
     expect((await deliverDueWebhooks(t.deps)).attempted).toBe(0);
+  });
+});
+
+describe('case events', () => {
+  it('are posted, signed, when a case opens and when its status changes', async () => {
+    const { secret } = await addWebhook('/cases', ['case.created', 'case.updated', 'case.resolved']);
+    const rule = await t.request('/api/alert-rules', { method: 'POST', json: { surveyId: survey.id, name: 'Detractors', priority: 'high', triggers: [{ type: 'nps_at_most', value: 6 }] } });
+    expect(rule.status).toBe(201);
+    const responseId = await finishResponse({ q_nps: 2, q_why: '太慢' });
+    const { created } = await evaluateResponseRules(t.deps, { responseId });
+    expect(created).toHaveLength(1);
+    const caseId = created[0];
+    const [{ version }] = await t.sql`select version from cases where id = ${caseId}`;
+    const moved = await t.request(`/api/cases/${caseId}/transitions`, { method: 'POST', json: { version, to: 'in_progress' } });
+    expect(moved.status).toBe(200);
+    await deliverDueWebhooks(t.deps);
+
+    const got = at('/cases').map((r) => ({ r, body: JSON.parse(r.body) }));
+    expect(got.map((g) => g.body.type)).toEqual(['case.created', 'case.updated']);
+    expect(got.every((g) => signatureValid(secret, g.r))).toBe(true);
+    const [{ number }] = await t.sql`select number::int as number from cases where id = ${caseId}`;
+    expect(got[0].body.data).toMatchObject({ caseId, number, status: 'open', priority: 'high', branch: { code: 'BJ01' }, responseId, surveyId: survey.id });
+    expect(got[1].body.data).toMatchObject({ caseId, status: 'in_progress' });
+    expect(got[0].r.body).not.toMatch(/@example\.com|客户/);
   });
 });
 

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
 import { analyticsDefinition, generateAnalyticsData, insertAnalyticsData, insertResponses, type TestData, type TestResponse } from '../support/analytics-data.ts';
-import { csi, normalP, nps, respondentCsi, wilson } from '../support/analytics-expect.ts';
+import { csi, normalP, nps, respondentCsi, respondentDimension, wilson } from '../support/analytics-expect.ts';
 import { createTestApp, testClock } from '../support/test-db.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -48,11 +48,14 @@ describe('GET /api/analytics/problems', () => {
       const sorted = [...group.problems].sort((a: any, b: any) => b.count - a.count);
       expect(group.problems.map((p: any) => p.count)).toEqual(sorted.map((p: any) => p.count));
       if (group.suppressed) {
-        expect(group.problems[0].share).toBeNull();
+        expect(group.problems[0]).toMatchObject({ share: null, incidence: null, cumulative: null });
         continue;
       }
       expect(group.problems.at(-1).cumulative).toBeCloseTo(100, 9);
-      for (const p of group.problems) expect(p.share).toBeCloseTo((100 * counts[p.id]) / answered.length, 9);
+      for (const p of group.problems) {
+        expect(p.incidence).toBeCloseTo((100 * counts[p.id]) / answered.length, 9);
+        expect(p.share).toBeCloseTo((100 * counts[p.id]) / total, 9);
+      }
     }
     expect(body.total.problems.find((p: any) => p.id === 'wait').label).toBe('Long wait');
     expect(body.groups.find((g: any) => g.key === 'GZ01').suppressed).toBe(true);
@@ -89,7 +92,7 @@ describe('GET /api/analytics/loyalty', () => {
   it('measures repeat rentals after answering by NPS category and index band', async () => {
     const { status, body } = await get('loyalty');
     expect(status).toBe(200);
-    expect(body.windows).toEqual([90, 180, 365]);
+    expect(body.windows.map((w: any) => w.days)).toEqual([90, 180, 365]);
     const nextRental = (r: TestResponse) => {
       const later = data.rentals.filter((x) => x.customer === r.customer && x.pickedUpAt > r.finishedAt).map((x) => x.pickedUpAt.getTime());
       return later.length ? Math.min(...later) : Infinity;
@@ -97,41 +100,36 @@ describe('GET /api/analytics/loyalty', () => {
     const stats = (rs: TestResponse[], days: number) => {
       const eligible = rs.filter((r) => r.finishedAt.getTime() <= NOW.getTime() - days * 86_400_000);
       const returned = eligible.filter((r) => nextRental(r) <= r.finishedAt.getTime() + days * 86_400_000);
-      return { eligible: eligible.length, returned: returned.length };
+      return { n: eligible.length, returned: returned.length };
     };
     const category = (r: TestResponse) => (r.answers.nps! >= 9 ? 'promoter' : r.answers.nps! >= 7 ? 'passive' : 'detractor');
-    for (const group of body.byNps) {
-      const rs = finished.filter((r) => category(r) === group.category);
-      for (const w of group.windows) {
-        const e = stats(rs, w.days);
-        expect(w).toMatchObject({ eligible: e.eligible, returned: e.returned });
-        if (e.eligible >= 10) {
-          expect(w.share).toBeCloseTo((100 * e.returned) / e.eligible, 9);
-          const [lo, hi] = wilson(e.returned, e.eligible);
-          expect(w.ci95[0]).toBeCloseTo(100 * lo, 9);
-          expect(w.ci95[1]).toBeCloseTo(100 * hi, 9);
-        }
-      }
-    }
-    // No response is a whole year old yet: nothing is eligible for 365 days.
-    expect(body.overall[2]).toMatchObject({ days: 365, eligible: 0, share: null });
-
     const band = (r: TestResponse) => {
       const v = respondentCsi(r);
       return v === null ? null : v < 60 ? 0 : v < 75 ? 1 : v < 90 ? 2 : 3;
     };
-    body.byCsi.forEach((b: any, i: number) => {
-      const e = stats(finished.filter((r) => band(r) === i), 90);
-      expect(b.windows[0]).toMatchObject({ eligible: e.eligible, returned: e.returned });
-    });
-    expect(body.byCsi.map((b: any) => b.band)).toEqual(['0–60', '60–75', '75–90', '90–100']);
+    for (const w of body.windows) {
+      expect(w.overall).toMatchObject(stats(finished, w.days));
+      for (const cell of w.byNps) {
+        const e = stats(finished.filter((r) => category(r) === cell.category), w.days);
+        expect(cell).toMatchObject(e);
+        if (e.n < 10) continue;
+        expect(cell.share).toBeCloseTo((100 * e.returned) / e.n, 9);
+        const [lo, hi] = wilson(e.returned, e.n);
+        expect(cell.ci95[0]).toBeCloseTo(100 * lo, 9);
+        expect(cell.ci95[1]).toBeCloseTo(100 * hi, 9);
+      }
+      w.byCsi.forEach((cell: any, i: number) => expect(cell).toMatchObject(stats(finished.filter((r) => band(r) === i), w.days)));
+    }
+    expect(body.windows[0].byCsi.map((b: any) => b.band)).toEqual(['0–60', '60–75', '75–90', '90–100']);
+    // No response is a whole year old yet: nothing counts for 365 days.
+    expect(body.windows[2].overall).toMatchObject({ n: 0, share: null });
 
     const p = stats(finished.filter((r) => category(r) === 'promoter'), 180);
     const d = stats(finished.filter((r) => category(r) === 'detractor'), 180);
-    const diff = body.promoterMinusDetractor.find((x: any) => x.days === 180);
-    expect(diff.difference).toBeCloseTo(100 * (p.returned / p.eligible - d.returned / d.eligible), 9);
-    const pooled = (p.returned + d.returned) / (p.eligible + d.eligible);
-    const z = (p.returned / p.eligible - d.returned / d.eligible) / Math.sqrt(pooled * (1 - pooled) * (1 / p.eligible + 1 / d.eligible));
+    const diff = body.windows[1].difference;
+    expect(diff.difference).toBeCloseTo(100 * (p.returned / p.n - d.returned / d.n), 9);
+    const pooled = (p.returned + d.returned) / (p.n + d.n);
+    const z = (p.returned / p.n - d.returned / d.n) / Math.sqrt(pooled * (1 - pooled) * (1 / p.n + 1 / d.n));
     expect(diff.z).toBeCloseTo(z, 9);
     expect(diff.p).toBeCloseTo(normalP(z), 7);
     // As generated, a good experience brings customers back.
@@ -315,19 +313,24 @@ describe('the facts rollup', () => {
     };
     await t.sql`update surveys set draft_definition = ${JSON.stringify(reweighted)}::jsonb where id = ${surveyId}`;
     await publishSurvey(t.db, surveyId);
-    const { body } = await get('summary');
-    const all = (await t.sql<{ id: string }[]>`select id from responses where status = 'finished' and source = 'web'`).length;
-    expect(all).toBe(finished.length);
-    const expected = csi(finished);
-    // Same dimension scores, new weights: staff 0.2, vehicle 0.2, value 0.6 (the three imported rows aside).
-    const web = (await get('summary', { from: '2026-04-01', to: '2026-05-19' })).body.total;
+    // Before the imported rows (20 May on), the generated responses alone.
+    const { body } = await get('summary', { from: '2026-04-01', to: '2026-05-19' });
     const inRange = finished.filter((r) => r.finishedAt < new Date('2026-05-20T00:00:00+08:00'));
     const e = csi(inRange);
-    const score = (0.2 * e.dimensions[0].score! + 0.2 * e.dimensions[1].score! + 0.6 * e.dimensions[2].score!) / 1.0;
-    expect(web.csi.score).toBeCloseTo(score, 9);
-    expect(web.csi.dimensions.map((d: any) => d.weight)).toEqual([0.2, 0.2, 0.6].map((w) => expect.closeTo(w, 12)));
-    expect(body.total.responses).toBeGreaterThanOrEqual(expected.dimensions[0].n);
-    // The NPS of those responses is unchanged.
-    expect(web.nps.score).toBeCloseTo(nps(inRange.map((r) => r.answers.nps!)).score, 9);
+    expect(body.total.csi.score).toBeCloseTo(0.2 * e.dimensions[0].score! + 0.2 * e.dimensions[1].score! + 0.6 * e.dimensions[2].score!, 9);
+    expect(body.total.csi.dimensions.map((d: any) => d.weight)).toEqual([0.2, 0.2, 0.6].map((w) => expect.closeTo(w, 12)));
+    expect(body.total.nps.score).toBeCloseTo(nps(inRange.map((r) => r.answers.nps!)).score, 9);
+    // The per-respondent index follows the new weights too (what compare tests).
+    const [{ mean }] = await t.sql<{ mean: number }[]>`
+      select avg(f.csi) as mean from analytics_response_facts f join responses r on r.id = f.response_id
+      where r.source = 'web' and r.finished_at < '2026-05-20T00:00:00+08:00'`;
+    const reweightedRespondent = (r: TestResponse) => {
+      const ds = [0, 1, 2].map((k) => respondentDimension(r, k));
+      const w = [0.2, 0.2, 0.6];
+      const known = ds.map((d, k) => (d === null ? 0 : w[k]));
+      return known.some((x) => x > 0) ? ds.reduce((a: number, d, k) => a + (d ?? 0) * w[k], 0) / known.reduce((a, b) => a + b, 0) : null;
+    };
+    const values = inRange.map(reweightedRespondent).filter((v): v is number => v !== null);
+    expect(mean).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 9);
   });
 });

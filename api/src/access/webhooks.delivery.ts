@@ -126,6 +126,8 @@ export async function emitResponseFinished(db: Executor, responseId: string, now
 
 interface ClaimedDelivery {
   id: string;
+  webhookId: string;
+  seq: string;
   url: string;
   secret: string;
   payload: WebhookEnvelope;
@@ -173,28 +175,34 @@ export async function deliverDueWebhooks(deps: { sql: Sql; now: () => Date }, op
       and d.id in (
         select x.id from webhook_deliveries x join webhooks y on y.id = x.webhook_id
         where x.status = 'pending' and x.next_attempt_at <= ${at.toISOString()} and y.active
-        order by x.next_attempt_at
+        order by x.next_attempt_at, x.seq
         limit ${options.limit ?? 20}
         for update of x skip locked)
-    returning d.id, w.url, w.secret, d.payload, d.attempts`;
+    returning d.id, d.webhook_id as "webhookId", d.seq::int8::text as seq, w.url, w.secret, d.payload, d.attempts`;
   let delivered = 0;
   let failed = 0;
+  // One receiver gets its deliveries one after another, oldest first; different receivers in parallel.
+  const byWebhook = new Map<string, ClaimedDelivery[]>();
+  for (const d of [...claimed].sort((a, b) => Number(a.seq) - Number(b.seq))) byWebhook.set(d.webhookId, [...(byWebhook.get(d.webhookId) ?? []), d]);
+  const deliverOne = async (delivery: ClaimedDelivery) => {
+    const result = await send(delivery, at, options.timeoutMs ?? TIMEOUT_MS);
+    const finishedAt = now();
+    if (result.ok) {
+      delivered++;
+      await sql`update webhook_deliveries set status = 'delivered', delivered_at = ${finishedAt.toISOString()},
+                  last_status_code = ${result.status}, last_error = null where id = ${delivery.id}`;
+      return;
+    }
+    const last = delivery.attempts >= MAX_ATTEMPTS;
+    if (last) failed++;
+    const next = new Date(at.getTime() + (RETRY_DELAYS_MS[delivery.attempts - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1]));
+    await sql`update webhook_deliveries set status = ${last ? 'failed' : 'pending'}, next_attempt_at = ${next.toISOString()},
+                last_status_code = ${result.status}, last_error = ${result.error} where id = ${delivery.id}`;
+    if (last) log.warn('webhook delivery failed for good', { delivery: delivery.id, error: result.error });
+  };
   await Promise.all(
-    claimed.map(async (delivery) => {
-      const result = await send(delivery, at, options.timeoutMs ?? TIMEOUT_MS);
-      const finishedAt = now();
-      if (result.ok) {
-        delivered++;
-        await sql`update webhook_deliveries set status = 'delivered', delivered_at = ${finishedAt.toISOString()},
-                    last_status_code = ${result.status}, last_error = null where id = ${delivery.id}`;
-        return;
-      }
-      const last = delivery.attempts >= MAX_ATTEMPTS;
-      if (last) failed++;
-      const next = new Date(at.getTime() + (RETRY_DELAYS_MS[delivery.attempts - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1]));
-      await sql`update webhook_deliveries set status = ${last ? 'failed' : 'pending'}, next_attempt_at = ${next.toISOString()},
-                  last_status_code = ${result.status}, last_error = ${result.error} where id = ${delivery.id}`;
-      if (last) log.warn('webhook delivery failed for good', { delivery: delivery.id, error: result.error });
+    [...byWebhook.values()].map(async (queue) => {
+      for (const delivery of queue) await deliverOne(delivery);
     }),
   );
   return { attempted: claimed.length, delivered, failed };

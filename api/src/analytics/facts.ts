@@ -131,8 +131,8 @@ function csiExpression(dimensions: readonly DimensionSpec[]): string {
 }
 
 /** insert … select for the finished responses of a survey matching `condition` (a trusted SQL condition on r). */
-function buildStatement(surveyId: string, keys: readonly SlotKey[], layout: FactsLayout, condition: string) {
-  const responses = `r.survey_id = $1 and r.status = 'finished' and r.finished_at is not null and ${condition}`;
+function buildStatement(surveyId: string, keys: readonly SlotKey[], layout: FactsLayout, condition: (column: string) => string) {
+  const responses = `r.survey_id = $1 and r.status = 'finished' and r.finished_at is not null and ${condition('r.id')}`;
   const empty = layout.slots.length === 0 ? `'{}'::smallint[]` : `array_fill(null::smallint, array[${layout.slots.length}])`;
   const slotOf = (key: string) => layout.slotOf(key) ?? undefined;
   // Aggregating the answers on their own (grouped by response_id) is several times faster than grouping
@@ -149,7 +149,7 @@ function buildStatement(surveyId: string, keys: readonly SlotKey[], layout: Fact
           left join (
             select a.response_id, ${valuesExpression(keys, layout.slots)} as v
             from answers a
-            where a.response_id in (select r.id from responses r where ${responses})
+            where ${condition('a.response_id')} and a.response_id in (select r.id from responses r where ${responses})
             group by a.response_id
           ) x on x.response_id = r.id
           where ${responses}
@@ -227,7 +227,7 @@ async function refreshDirty(sql: Sql, surveyId: string, keys: readonly SlotKey[]
     for (let i = 0; i < ids.length; i += 10_000) {
       const chunk = ids.slice(i, i + 10_000);
       await tx`delete from analytics_response_facts where response_id = any(${chunk}::uuid[])`;
-      const statement = buildStatement(surveyId, keys, layout, 'r.id = any($2::uuid[])');
+      const statement = buildStatement(surveyId, keys, layout, (id) => `${id} = any($2::uuid[])`);
       await tx.unsafe(statement.text, [...statement.params, chunk] as never[]);
     }
   });
@@ -245,7 +245,8 @@ async function buildAll(sql: Sql, surveyId: string, keys: readonly SlotKey[], la
   const worker = async () => {
     while (next < ranges.length) {
       const [low, high] = ranges[next++];
-      const condition = high === null ? `r.id >= $2::uuid` : `r.id >= $2::uuid and r.id < $3::uuid`;
+      // The range also limits the answers directly, so each range reads its part of the answers index.
+      const condition = (id: string) => (high === null ? `${id} >= $2::uuid` : `${id} >= $2::uuid and ${id} < $3::uuid`);
       const statement = buildStatement(surveyId, keys, layout, condition);
       await sql.unsafe(statement.text, [...statement.params, low, ...(high === null ? [] : [high])] as never[]);
     }

@@ -67,15 +67,10 @@ export function periodLabel(period: Period, start: string): string {
   }
 }
 
-/** The day before `date`, and the number of days from `from` to `to` inclusive. */
+/** Day arithmetic on YYYY-MM-DD strings. */
 export const dayBefore = (date: string) => isoDate(new Date(parseDate(date).getTime() - 86_400_000));
 export const daysInclusive = (from: string, to: string) => Math.round((parseDate(to).getTime() - parseDate(from).getTime()) / 86_400_000) + 1;
 export const addDays = (date: string, days: number) => isoDate(new Date(parseDate(date).getTime() + days * 86_400_000));
-
-/** Today's date in a time zone. */
-export function todayIn(timeZone: string, now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
 
 const SEGMENT_LABELS: Record<string, Record<string, { en: string; zh: string }>> = {
   tier: { A: { en: 'Tier A', zh: 'A 类客户' }, B: { en: 'Tier B', zh: 'B 类客户' }, C: { en: 'Tier C', zh: 'C 类客户' } },

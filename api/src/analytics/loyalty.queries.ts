@@ -52,27 +52,44 @@ export async function buildLoyalty(sql: Sql, query: LoyaltyQuery, options: { tim
     eligible: windows.map((_, i) => row?.counts[2 * i] ?? 0),
     returned: windows.map((_, i) => row?.counts[2 * i + 1] ?? 0),
   });
-  const shares = (c: Counts) =>
-    windows.map((days, i) => {
-      const n = c.eligible[i];
-      const suppressed = n < survey.minN;
-      const interval = suppressed ? null : wilsonInterval(c.returned[i], n);
-      return {
-        days,
-        eligible: n,
-        returned: c.returned[i],
-        share: suppressed || n === 0 ? null : (100 * c.returned[i]) / n,
-        ci95: interval ? ([100 * interval[0], 100 * interval[1]] as [number, number]) : null,
-        suppressed,
-      };
-    });
+  /** One cell: of the n responses whose window has passed, how many customers rented again. */
+  const cell = (c: Counts, i: number) => {
+    const n = c.eligible[i];
+    const suppressed = n < survey.minN;
+    const interval = suppressed ? null : wilsonInterval(c.returned[i], n);
+    return {
+      n,
+      returned: c.returned[i],
+      share: suppressed ? null : (100 * c.returned[i]) / n,
+      ci95: interval ? ([100 * interval[0], 100 * interval[1]] as [number, number]) : null,
+      suppressed,
+    };
+  };
 
   const byCategory = new Map(rows.filter((r) => r.by === 'category' && r.category !== null).map((r) => [r.category!, countsOf(r)]));
   const byBand = new Map(rows.filter((r) => r.by === 'band' && r.band !== null).map((r) => [r.band!, countsOf(r)]));
   const all = countsOf(rows.find((r) => r.by === 'all'));
-  const promoters = byCategory.get('promoter') ?? countsOf(undefined);
-  const detractors = byCategory.get('detractor') ?? countsOf(undefined);
+  const none = countsOf(undefined);
+  const promoters = byCategory.get('promoter') ?? none;
+  const detractors = byCategory.get('detractor') ?? none;
   const limits = [0, ...cuts, 100];
+
+  const difference = (i: number) => {
+    const [x1, n1, x2, n2] = [promoters.returned[i], promoters.eligible[i], detractors.returned[i], detractors.eligible[i]];
+    if (n1 < survey.minN || n2 < survey.minN) return { difference: null, ci95: null, z: null, p: null, significant: false };
+    const test = twoProportionZTest(x1, n1, x2, n2);
+    const p1 = x1 / n1;
+    const p2 = x2 / n2;
+    // Unpooled (Wald) interval of the difference, in percentage points.
+    const half = Z_95 * Math.sqrt((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2);
+    return {
+      difference: 100 * (p1 - p2),
+      ci95: [100 * (p1 - p2 - half), 100 * (p1 - p2 + half)] as [number, number],
+      z: test.z,
+      p: test.p,
+      significant: test.p !== null && test.p < 0.05,
+    };
+  };
 
   return {
     survey: query.survey,
@@ -80,31 +97,12 @@ export async function buildLoyalty(sql: Sql, query: LoyaltyQuery, options: { tim
     to: query.to ?? null,
     asOf: now,
     minN: survey.minN,
-    windows,
-    overall: shares(all),
-    byNps: CATEGORIES.map((category) => ({ category, windows: shares(byCategory.get(category) ?? countsOf(undefined)) })),
-    byCsi: limits.slice(0, -1).map((low, i) => ({
-      band: `${low}–${limits[i + 1]}`,
-      from: low,
-      to: limits[i + 1],
-      windows: shares(byBand.get(i) ?? countsOf(undefined)),
+    windows: windows.map((days, i) => ({
+      days,
+      overall: cell(all, i),
+      byNps: CATEGORIES.map((category) => ({ category, ...cell(byCategory.get(category) ?? none, i) })),
+      byCsi: limits.slice(0, -1).map((low, b) => ({ band: `${low}–${limits[b + 1]}`, from: low, to: limits[b + 1], ...cell(byBand.get(b) ?? none, i) })),
+      difference: difference(i),
     })),
-    promoterMinusDetractor: windows.map((days, i) => {
-      const [x1, n1, x2, n2] = [promoters.returned[i], promoters.eligible[i], detractors.returned[i], detractors.eligible[i]];
-      if (n1 < survey.minN || n2 < survey.minN) return { days, difference: null, ci95: null, z: null, p: null, significant: false };
-      const test = twoProportionZTest(x1, n1, x2, n2);
-      const p1 = x1 / n1;
-      const p2 = x2 / n2;
-      // Unpooled (Wald) interval of the difference, in percentage points.
-      const half = Z_95 * Math.sqrt((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2);
-      return {
-        days,
-        difference: 100 * (p1 - p2),
-        ci95: [100 * (p1 - p2 - half), 100 * (p1 - p2 + half)] as [number, number],
-        z: test.z,
-        p: test.p,
-        significant: test.p !== null && test.p < 0.05,
-      };
-    }),
   };
 }

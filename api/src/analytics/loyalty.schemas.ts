@@ -18,14 +18,13 @@ export const loyaltyQuerySchema = z
   .refine(...fromBeforeTo);
 export type LoyaltyQuery = z.infer<typeof loyaltyQuerySchema>;
 
-const windowSchema = z.object({
-  days: z.number().int(),
-  eligible: z.number().int().openapi({ description: 'Responses whose whole window has passed' }),
+const cellSchema = {
+  n: z.number().int().openapi({ description: 'Responses whose whole window has passed' }),
   returned: z.number().int().openapi({ description: 'Of those, customers who picked up another rental within the window' }),
-  share: z.number().nullable(),
+  share: z.number().nullable().openapi({ description: 'Percent; null under minN' }),
   ci95: z.tuple([z.number(), z.number()]).nullable().openapi({ description: 'Wilson 95 % interval, percent' }),
   suppressed: z.boolean(),
-});
+};
 
 export const loyaltyResultSchema = z
   .object({
@@ -34,18 +33,21 @@ export const loyaltyResultSchema = z
     to: z.string().nullable(),
     asOf: z.string(),
     minN: z.number().int(),
-    windows: z.array(z.number().int()),
-    overall: z.array(windowSchema),
-    byNps: z.array(z.object({ category: z.enum(['promoter', 'passive', 'detractor']), windows: z.array(windowSchema) })),
-    byCsi: z.array(z.object({ band: z.string(), from: z.number(), to: z.number(), windows: z.array(windowSchema) })),
-    promoterMinusDetractor: z.array(
+    windows: z.array(
       z.object({
         days: z.number().int(),
-        difference: z.number().nullable().openapi({ description: 'Percentage points' }),
-        ci95: z.tuple([z.number(), z.number()]).nullable().openapi({ description: 'Unpooled (Wald) 95 % interval' }),
-        z: z.number().nullable().openapi({ description: 'Pooled two-proportion z-test' }),
-        p: z.number().nullable(),
-        significant: z.boolean(),
+        overall: z.object(cellSchema),
+        byNps: z.array(z.object({ category: z.enum(['promoter', 'passive', 'detractor']), ...cellSchema })),
+        byCsi: z.array(z.object({ band: z.string(), from: z.number(), to: z.number(), ...cellSchema })),
+        difference: z
+          .object({
+            difference: z.number().nullable().openapi({ description: 'Promoters minus detractors, percentage points' }),
+            ci95: z.tuple([z.number(), z.number()]).nullable().openapi({ description: 'Unpooled (Wald) 95 % interval' }),
+            z: z.number().nullable().openapi({ description: 'Pooled two-proportion z-test' }),
+            p: z.number().nullable(),
+            significant: z.boolean(),
+          })
+          .openapi({ description: 'Does NPS predict return? Promoters against detractors' }),
       }),
     ),
   })

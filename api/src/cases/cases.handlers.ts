@@ -1,4 +1,3 @@
-import { caseStatusEvent, emitCaseEvent } from '../access/webhooks.delivery.ts';
 import type { Context } from 'hono';
 import { audit } from '../access/audit.ts';
 import { contactFor } from '../access/mask.ts';
@@ -64,7 +63,6 @@ export const transitionCase: AppRouteHandler<R.TransitionCaseRoute> = async (c) 
   const { id } = c.req.valid('param');
   const input = c.req.valid('json');
   await q.transitionCase(deps, actorOf(c), id, input);
-  await emitCaseEvent(deps.db, caseStatusEvent(input.to), id, deps.now());
   await audit(c, `case.${input.to === 'in_progress' ? 'start' : input.to === 'reopened' ? 'reopen' : input.to === 'resolved' ? 'resolve' : 'close'}`, { type: 'case', id });
   return c.json(await caseView(c, id), 200);
 };

@@ -1,6 +1,7 @@
 // Cases: list with filters, detail, edits, status transitions, notes, contact log and metrics.
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { branchScopeWhere, mayAccessBranch } from '../access/scope.ts';
+import { caseStatusEvent, emitCaseEvent } from '../access/webhooks.delivery.ts';
 import type { Database } from '../db/client.ts';
 import {
   alertRules,
@@ -303,6 +304,7 @@ export async function updateCase(deps: AppDeps, actor: Actor, id: string, input:
       .set({ ...set, version: row.version + 1, updatedAt: at })
       .where(eq(cases.id, id));
     await addEvent(tx, id, at, actor, changed.owner ? 'assigned' : 'updated', { data: changed });
+    await emitCaseEvent(tx, changed.owner ? 'case.assigned' : 'case.updated', id, at);
   });
   return getCase(deps, actor, id);
 }
@@ -370,6 +372,7 @@ export async function transitionCase(deps: AppDeps, actor: Actor, id: string, in
         ...(input.to === 'resolved' ? { rootCause: set.rootCause, compensationType: set.compensationType ?? row.compensationType, compensationAmount: set.compensationAmount ?? row.compensationAmount } : {}),
       },
     });
+    await emitCaseEvent(tx, caseStatusEvent(input.to), id, at);
     return { followUp };
   });
 }
@@ -405,6 +408,7 @@ export async function addContact(deps: AppDeps, actor: Actor, id: string, input:
       .where(eq(cases.id, id));
     if (row.status === 'open' || row.status === 'reopened') {
       await addEvent(tx, id, now, actor, 'status', { data: { from: row.status, to: 'in_progress', by: 'contact' } });
+      await emitCaseEvent(tx, 'case.updated', id, now);
     }
   });
 }

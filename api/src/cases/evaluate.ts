@@ -1,11 +1,11 @@
 // Finished response → alert rules → cases. Runs as a job after the response's transaction committed;
 // the unique (rule, response) key makes a repeated run create nothing new.
-import { emitCaseEvent } from '../access/webhooks.delivery.ts';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { alertRules, answers, branches, caseEvents, cases, customers, rentals, responses, surveyVersions } from '../db/schema.ts';
 import type { AppDeps } from '../lib/types.ts';
 import { fromAnswerRows, type Answers, type SurveyDefinition } from '../surveys/definition/index.ts';
+import { emitCaseEvent } from '../access/webhooks.delivery.ts';
 import { resolveOwner, type Executor } from './assignment.ts';
 import { slaTimes, type BusinessHours } from './business-hours.ts';
 import { deliverCaseNotifications, queueCaseEmail } from './notifications.ts';
@@ -130,8 +130,8 @@ export async function openCase(
     actor: 'system',
     data: { ruleId: rule.id, ruleName: rule.name, reasons, owner: owner ? { name: owner.name, email: owner.email, level: owner.level } : null },
   });
-  const notification = options.notify === false ? null : await queueCaseEmail(tx, created, 'created', created.ownerEmail, deps.publicUrl, at);
   await emitCaseEvent(tx, 'case.created', created.id, at);
+  const notification = options.notify === false ? null : await queueCaseEmail(tx, created, 'created', created.ownerEmail, deps.publicUrl, at);
   return { caseId: created.id, notification };
 }
 

@@ -5,6 +5,7 @@ import { and, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { branches, caseEvents, cases } from '../db/schema.ts';
 import type { AppDeps } from '../lib/types.ts';
 import type { Database } from '../db/client.ts';
+import { emitCaseEvent } from '../access/webhooks.delivery.ts';
 import { nextEscalation } from './assignment.ts';
 import { deliverCaseNotifications, queueCaseEmail, type NotificationKind } from './notifications.ts';
 
@@ -38,6 +39,7 @@ async function escalate(tx: Tx, deps: AppDeps, row: CaseRow, at: Date, reason: '
     actor: 'system',
     data: { reason, from: row.escalationLevel, level: next.level, to: { name: next.name, email: next.email } },
   });
+  await emitCaseEvent(tx, 'case.escalated', row.id, at);
   const id = await queueCaseEmail(tx, updated, 'escalated', next.email, deps.publicUrl, at, reason === 'first_response' ? row.firstResponseDueAt : row.resolutionDueAt);
   return { escalated: true, ids: id ? [id] : [] };
 }

@@ -346,6 +346,8 @@ export const webhookDeliveries = pgTable(
   {
     // Sent as `webhook-id`: the same on every retry, so receivers can drop duplicates.
     id: uuid('id').primaryKey().defaultRandom(),
+    // Creation order, for sending one receiver's deliveries oldest first.
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     webhookId: uuid('webhook_id')
       .notNull()
       .references(() => webhooks.id, { onDelete: 'cascade' }),

@@ -90,7 +90,7 @@ export const startImport: AppRouteHandler<StartImportRoute> = async (c) => {
   const errors = [
     ...missingRequired(mapping as ColumnMapping).map((f) => ({ path: `mapping.${f}`, message: 'required field not mapped to a column' })),
     ...Object.entries(mapping)
-      .filter(([, i]) => i >= job.header.length)
+      .filter(([, i]) => i !== undefined && i >= job.header.length)
       .map(([f]) => ({ path: `mapping.${f}`, message: `no column ${mapping[f as keyof typeof mapping]} (the file has ${job.header.length})` })),
   ];
   const columns = Object.values(mapping);

@@ -56,8 +56,11 @@ interface Pending {
   problem?: RecordProblem;
 }
 
-/** Runs (or resumes) an import to the end. Safe to call again after a crash or for a finished import. */
-export async function runImport(deps: AppDeps, importId: string): Promise<void> {
+/**
+ * Runs (or resumes) an import to the end. Safe to call again after a crash or for a finished import.
+ * `refreshSegments: false` leaves the customer segments to the worker's next refresh (benchmarks).
+ */
+export async function runImport(deps: AppDeps, importId: string, run: { refreshSegments?: boolean } = {}): Promise<void> {
   const sql = deps.sql;
   const [job] = await sql<ImportRow[]>`
     select id, status, file_path, mapping, options, rows_done, elapsed_ms, bytes_done from import_jobs where id = ${importId}`;
@@ -138,7 +141,7 @@ export async function runImport(deps: AppDeps, importId: string): Promise<void> 
       if (pending.length >= IMPORT_BATCH) await flush();
     }
     await flush();
-    await refreshSegments(sql, deps.now());
+    if (run.refreshSegments !== false) await refreshSegments(sql, deps.now());
     await sql`
       update import_jobs set status = 'done', finished_at = ${deps.now().toISOString()}, bytes_done = bytes_total, elapsed_ms = ${elapsed()}, updated_at = now()
       where id = ${importId}`;

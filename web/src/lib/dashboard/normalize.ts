@@ -144,42 +144,57 @@ export function readProblems(raw: unknown): ProblemsResult {
   return { n, problems };
 }
 
-function themeTerms(v: unknown) {
+function themeTerms(v: unknown, kind: 'word' | 'phrase') {
   return arr(v)
     .filter(isObj)
     .map((t) => ({
       term: str(first(t, 'term', 'phrase', 'word', 'text')),
+      kind,
       count: num(first(t, 'count', 'n', 'frequency')) ?? 0,
+      share: num(t.share),
       examples: arr(first(t, 'examples', 'comments')).map((e) => (isObj(e) ? str(first(e, 'text', 'comment')) : str(e))).filter(Boolean),
     }));
 }
 
+/** A set of themes: `{ comments, words, phrases }` (or a plain list of terms). */
+function themeGroup(key: string, label: string, v: unknown, suppressed = false): ThemeGroup | null {
+  if (Array.isArray(v)) return { key, label, n: null, suppressed, terms: themeTerms(v, 'word') };
+  if (!isObj(v)) return null;
+  const terms = [...themeTerms(first(v, 'words', 'terms', 'themes'), 'word'), ...themeTerms(v.phrases, 'phrase')].sort((a, b) => b.count - a.count);
+  return { key, label: str(v.label, label), n: num(first(v, 'comments', 'n')), suppressed, terms };
+}
+
+/** Themes of all comments and of each NPS category (what detractors talk about first). */
 export function readThemes(raw: unknown): ThemesResult {
   const o = isObj(raw) ? raw : {};
+  const total = isObj(o.total) ? o.total : o;
+  const suppressed = total.suppressed === true;
   const groups: ThemeGroup[] = [];
-  const push = (key: string, label: string, v: unknown) => {
-    if (Array.isArray(v)) groups.push({ key, label, n: null, terms: themeTerms(v) });
-    else if (isObj(v)) groups.push({ key, label: str(v.label, label), n: num(first(v, 'n', 'comments')), terms: themeTerms(first(v, 'terms', 'themes', 'top')) });
-  };
-  // By NPS category ({ byCategory: { detractor: … } } or { categories: [...] }) and/or per group.
-  const byCategory = first(o, 'byCategory', 'categories', 'byNpsCategory');
-  if (isObj(byCategory)) for (const [k, v] of Object.entries(byCategory)) push(k, k, v);
-  else for (const c of arr(byCategory).filter(isObj)) push(str(first(c, 'key', 'category')), str(c.label, str(first(c, 'key', 'category'))), c);
-  if (groups.length === 0) for (const g of arr(o.groups).filter(isObj)) push(str(g.key), str(g.label, str(g.key)), g);
-  if (groups.length === 0 && (o.terms || o.themes)) push('all', 'all', o);
-  return { groups };
+  const byCategory = first(total, 'byCategory', 'byNpsCategory');
+  for (const category of ['detractor', 'passive', 'promoter']) {
+    const g = isObj(byCategory) ? themeGroup(category, category, byCategory[category], suppressed) : null;
+    if (g) groups.push(g);
+  }
+  const all = themeGroup('all', str(total.label, 'all'), first(total, 'themes', 'all'), suppressed);
+  if (all) groups.push(all);
+  return { groups, truncated: o.truncated === true };
 }
 
 function loyaltyCells(v: unknown): LoyaltyCell[] {
   const rows = isObj(v) ? Object.entries(v).map(([key, cell]) => (isObj(cell) ? { key, ...cell } : null)) : arr(v);
-  return rows.filter(isObj).map((c) => ({
-    key: str(first(c, 'key', 'category', 'band')),
-    label: str(c.label, str(first(c, 'key', 'category', 'band'))),
+  return rows.filter(isObj).map((c) => loyaltyCell(c));
+}
+
+function loyaltyCell(c: Obj, fallbackKey = ''): LoyaltyCell {
+  return {
+    key: str(first(c, 'key', 'category', 'band'), fallbackKey),
+    label: str(c.label, str(first(c, 'key', 'category', 'band'), fallbackKey)),
+    suppressed: c.suppressed === true,
     n: num(first(c, 'n', 'customers', 'responses')) ?? 0,
     returned: num(first(c, 'returned', 'repeat', 'rentedAgain')),
     rate: num(first(c, 'rate', 'share', 'repeatRate')),
     ci95: pair(c.ci95),
-  }));
+  };
 }
 
 export function readLoyalty(raw: unknown): LoyaltyResult {
@@ -190,6 +205,7 @@ export function readLoyalty(raw: unknown): LoyaltyResult {
       const d = first(w, 'difference', 'promoterMinusDetractor');
       return {
         days: num(first(w, 'days', 'window')) ?? 0,
+        overall: isObj(w.overall) ? loyaltyCell(w.overall, 'all') : null,
         byNps: loyaltyCells(first(w, 'byNps', 'byNpsCategory', 'nps')),
         byCsi: loyaltyCells(first(w, 'byCsi', 'byCsiBand', 'csi')),
         difference: isObj(d)

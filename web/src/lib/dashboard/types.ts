@@ -95,25 +95,35 @@ export interface ProblemsResult {
 
 export interface ThemeTerm {
   term: string;
+  /** word or phrase (two words) */
+  kind: 'word' | 'phrase';
+  /** Comments that contain the term. */
   count: number;
+  /** Percent of the comments. */
+  share: number | null;
   examples: string[];
 }
 
 export interface ThemeGroup {
-  /** promoter | passive | detractor | all, or a group key. */
+  /** detractor | passive | promoter | all */
   key: string;
   label: string;
+  /** Comments analysed in this group. */
   n: number | null;
+  suppressed: boolean;
   terms: ThemeTerm[];
 }
 
 export interface ThemesResult {
   groups: ThemeGroup[];
+  /** More comments matched than the API analyses at once. */
+  truncated: boolean;
 }
 
 export interface LoyaltyCell {
   key: string;
   label: string;
+  suppressed: boolean;
   n: number;
   returned: number | null;
   rate: number | null;
@@ -122,6 +132,7 @@ export interface LoyaltyCell {
 
 export interface LoyaltyWindow {
   days: number;
+  overall: LoyaltyCell | null;
   byNps: LoyaltyCell[];
   byCsi: LoyaltyCell[];
   /** Promoters' rate minus detractors', percentage points. */

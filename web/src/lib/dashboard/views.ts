@@ -48,16 +48,6 @@ export interface LoyaltyData {
 
 export type ViewData = OverviewData | DimensionsData | ProblemsData | CommentsData | LoyaltyData;
 
-/** The first of several endpoint names this server answers. */
-async function firstAvailable<T>(fetchFn: Fetch, paths: string[], normalize: (raw: unknown) => T): Promise<Loaded<T>> {
-  let last: Loaded<T> = { status: 'unavailable' };
-  for (const path of paths) {
-    last = await fetchOptional(fetchFn, path, normalize);
-    if (last.status !== 'unavailable') return last;
-  }
-  return last;
-}
-
 export async function loadView(fetchFn: Fetch, ctx: DashboardContext, view: View, options: { branchPage?: boolean } = {}): Promise<ViewData> {
   const p = (extra: Record<string, string> = {}, range: Period = ctx.state.range) => contextParams(ctx, extra, range);
   const summary = (extra: Record<string, string> = {}, range: Period = ctx.state.range) => fetchOptional<Summary>(fetchFn, analyticsPath('summary', p(extra, range)));
@@ -86,8 +76,7 @@ export async function loadView(fetchFn: Fetch, ctx: DashboardContext, view: View
       return { view, problems, current };
     }
     case 'comments': {
-      const paths = ['themes', 'comments', 'comment-themes'].map((name) => analyticsPath(name, p()));
-      return { view, themes: await firstAvailable(fetchFn, paths, readThemes) };
+      return { view, themes: await fetchOptional(fetchFn, analyticsPath('comments', p({ examples: '3', limit: '15' })), readThemes) };
     }
     case 'loyalty':
       return { view, loyalty: await fetchOptional(fetchFn, analyticsPath('loyalty', p()), readLoyalty) };
