@@ -20,8 +20,15 @@ async function branchesSeen(page: Page) {
 }
 
 test('staff pages send an anonymous visitor to the login page; survey links stay public', async ({ page }) => {
-  await page.goto('/dashboard?from=2026-01-01');
+  const login = await page.goto('/dashboard?from=2026-01-01');
   await expect(page).toHaveURL(/\/login\?next=%2Fdashboard%3Ffrom%3D2026-01-01$/);
+  // Security headers on the pages: no framing, a content security policy, a referrer policy.
+  const headers = login!.headers();
+  expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(headers['content-security-policy']).toContain("script-src 'self'");
+  expect(headers['x-frame-options']).toBe('DENY');
+  expect(headers['referrer-policy']).toMatch(/^(same-origin|no-referrer|strict-origin)/);
+  expect(headers['x-content-type-options']).toBe('nosniff');
   await expect(page.locator('header nav a')).toHaveCount(0);
 
   const survey = await page.goto('/s/AAAAAAAAAAAAAAAAAAAAAA');

@@ -1,4 +1,5 @@
 // The survey builder in a real browser: a quality manager designs, previews and publishes surveys.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { findTemplate } from '../../survey-templates/index.ts';
 import { apiHeaders, signIn } from './support/session.ts';
@@ -115,6 +116,14 @@ test('shows problems beside the field, reorders questions from the keyboard and 
   await expect(page.getByRole('status').filter({ hasText: 'Moved to position 1 of 2' })).toHaveCount(1);
   await page.keyboard.press('Tab');
   await expect(page.locator('#f-pages-0-questions-0-down')).toBeFocused();
+
+  // With every question unfolded the editor has no accessibility violations axe can find.
+  for (const summary of await page.locator('[data-builder-question] summary').all()) {
+    if ((await summary.locator('xpath=..').getAttribute('open')) === null) await summary.click();
+  }
+  await page.locator('details.page-settings summary').first().click();
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   await page.getByTestId('save').click();
   await expect(page.locator('.savebar')).toContainText('All changes saved');

@@ -200,12 +200,18 @@ test('problem Pareto, comment themes and loyalty show the API figures (or say th
       }
     }
     expect(body.total.byCategory.detractor.words.length).toBeGreaterThan(0);
-    await expect(page.locator('[data-testid="themes-detractor"] details.examples dd').first()).toBeVisible();
+    // Example comments beside the detractors' themes.
+    await expect(page.locator('section:has([data-testid="themes-detractor"]) details dd').first()).toBeVisible();
   });
   await screenshots(page, testInfo, 'dashboard-comments');
 
   await checkOptionalView(page, request, '/dashboard/loyalty', 'loyalty', async (body) => {
     for (const w of body.windows) {
+      if (w.overall.n === 0) {
+        await expect(page.getByTestId(`loyalty-not-yet-${w.days}`)).toBeVisible();
+        continue;
+      }
+      expect(await attrNumber(page.getByTestId(`loyalty-overall-${w.days}`))).toBe(w.overall.share);
       for (const cell of w.byNps) {
         const row = page.locator(`[data-testid="loyalty-nps-${w.days}"] tr[data-key="${cell.category}"]`);
         expect(await cellNumber(row, 'n')).toBe(cell.n);

@@ -2,7 +2,6 @@
 // → alert rules → cases with owners and time limits → reminders, breaches, escalation → contact, resolution
 // → follow-up survey → metrics.
 import { findTemplate } from '@rs/survey-templates';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseTick, startCaseWorkers } from '../../api/src/cases/cases.jobs.ts';
 import { closeCaseMail } from '../../api/src/cases/mail.ts';
@@ -14,58 +13,15 @@ import { EVALUATE_QUEUE } from '../../api/src/cases/queues.ts';
 import { consume, startBoss, type PgBoss } from '../../api/src/queue/queue.ts';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
 import { rentalPayload, tokenFromLink } from '../support/rentals.ts';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 import { createTestApp, testClock, type Credentials } from '../support/test-db.ts';
 
 const H = 3_600_000;
 
-// ── A real SMTP server on loopback ─────────────────────────────────────────────────────────────────
+// ── A real SMTP server on loopback (tests/support/smtp.ts) ───────────────────────────────────────
 
-interface Mail {
-  to: string[];
-  subject: string;
-  text: string;
-}
-
-function decodeWords(value: string): string {
-  return value.replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=\s*/g, (_, _charset, enc: string, data: string) =>
-    enc.toUpperCase() === 'B'
-      ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
-  );
-}
-
-function parseMail(raw: string, to: string[]): Mail {
-  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
-  const headers = head.replace(/\r?\n[ \t]+/g, ' ');
-  const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(headers)?.[1] ?? '';
-  let body = rest.join('\n\n');
-  const encoding = header('Content-Transfer-Encoding').toLowerCase();
-  if (encoding === 'base64') body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (encoding === 'quoted-printable') {
-    body = Buffer.from(
-      body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))),
-      'latin1',
-    ).toString('utf8');
-  }
-  return { to, subject: decodeWords(header('Subject')), text: body };
-}
-
-const mails: Mail[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => {
-      mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address)));
-      callback();
-    });
-  },
-});
-
-const mailsTo = (address: string) => mails.filter((m) => m.to.includes(address));
+let smtp: TestSmtpServer;
+const mailsTo = (address: string) => smtp.messages.filter((m) => m.to.includes(address));
 
 // ── The app, a survey, branches, people ───────────────────────────────────────────────────────────
 
@@ -76,9 +32,8 @@ let manager: Credentials & { userId: string; email: string };
 let rentalNo = 0;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const port = (smtp.server.address() as { port: number }).port;
-  t = await createTestApp({ clock, env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Customer Care <care@rental.test>' } });
+  smtp = await startSmtpServer();
+  t = await createTestApp({ clock, env: { SMTP_URL: smtp.url, MAIL_FROM: 'Customer Care <care@rental.test>' } });
   const template = findTemplate('post-rental')!;
   const survey = await createSurvey(t.db, { name: 'Post-rental', kind: 'post_rental', definition: template.definition });
   await publishSurvey(t.db, survey.id);
@@ -97,7 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeCaseMail();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 /** A request as a user (the admin unless `who`), with a session made at the test clock's current time. */
@@ -108,7 +63,10 @@ async function req(path: string, init: RequestInit & { json?: unknown; as?: 'ano
 
 async function invite(overrides: Record<string, unknown> = {}) {
   const n = ++rentalNo;
-  const res = await req('/api/rentals', { method: 'POST', json: rentalPayload(n, overrides) });
+  // Returned half a day before the test clock: recent enough to be invited.
+  const returnedAt = new Date(clock.now().getTime() - 12 * H);
+  const dates = { pickedUpAt: new Date(returnedAt.getTime() - 72 * H).toISOString(), returnedAt: returnedAt.toISOString() };
+  const res = await req('/api/rentals', { method: 'POST', json: rentalPayload(n, { ...dates, ...overrides }) });
   expect(res.status).toBe(201);
   const body = await res.json();
   return { token: tokenFromLink(body.invitation.link), rentalId: body.rentalId as string, n };
@@ -520,5 +478,52 @@ describe('lists and metrics', () => {
     const other = await t.signIn('branch_manager', { branches: ['BJ01'] });
     const theirs = await (await req('/api/cases/metrics', { who: other })).json();
     expect(theirs.total.cases).toBe(0);
+  });
+});
+
+describe('a reopened case', () => {
+  it('gets a new resolution time with its own reminder, breach and escalation', async () => {
+    clock.set('2026-07-01T02:00:00Z');
+    const { token } = await invite();
+    const { responseId } = await answer(token, detractor);
+    await evaluateResponseRules(t.deps, { responseId });
+    const [{ id }] = await casesOf(responseId);
+    await req(`/api/cases/${id}/contacts`, { method: 'POST', who: manager, json: { channel: 'email', body: '邮件致歉' } });
+    await req(`/api/cases/${id}/transitions`, { method: 'POST', who: manager, json: { to: 'resolved', rootCause: 'staff', resolution: '已致歉', sendFollowUp: false } });
+    clock.advance(H);
+    const reopenedAt = clock.now().getTime();
+    const reopened = await (await req(`/api/cases/${id}/transitions`, { method: 'POST', who: manager, json: { to: 'reopened', note: '客户仍不满意' } })).json();
+    expect(reopened.resolutionDueAt).toBe(new Date(reopenedAt + 72 * H).toISOString());
+    const kinds = async () => (await t.sql`select kind, data from case_events where case_id = ${id} and kind in ('reminder', 'breach', 'escalated') order by id`).map((e) => `${e.kind}:${e.data.sla ?? e.data.level}`);
+
+    // The original resolution time (72 h after opening) no longer counts.
+    clock.set(new Date(reopenedAt + 53 * H));
+    await caseTick(t.deps);
+    expect(await kinds()).toEqual([]);
+    clock.set(new Date(reopenedAt + 54 * H));
+    await caseTick(t.deps);
+    await caseTick(t.deps);
+    expect(await kinds()).toEqual(['reminder:resolution']);
+    clock.set(new Date(reopenedAt + 72 * H + 60_000));
+    await caseTick(t.deps);
+    await caseTick(t.deps);
+    expect(await kinds()).toEqual(['reminder:resolution', 'breach:resolution', 'escalated:1']);
+    const [row] = await t.sql`select escalated_to_email, follow_up_invitation_id from cases where id = ${id}`;
+    expect(row).toMatchObject({ escalated_to_email: 'east.region@rental.test', follow_up_invitation_id: null });
+  });
+
+  it('can be given to another manager of the branch, not to one of another branch', async () => {
+    const [{ id }] = await t.sql`select id from cases order by number desc limit 1`;
+    const colleague = await t.signIn('branch_manager', { branches: ['SH01'], email: 'li.deputy@rental.test' });
+    const elsewhere = await t.signIn('branch_manager', { branches: ['BJ01'] });
+    const refused = await req(`/api/cases/${id}`, { method: 'PATCH', who: manager, json: { assignee: { userId: elsewhere.userId } } });
+    expect(refused.status).toBe(422);
+    const given = await req(`/api/cases/${id}`, { method: 'PATCH', who: manager, json: { assignee: { userId: colleague.userId } } });
+    expect(given.status).toBe(200);
+    expect(await given.json()).toMatchObject({ ownerEmail: 'li.deputy@rental.test', assigneeKind: 'user' });
+    const theirs = await (await req('/api/cases?mine=true', { who: colleague })).json();
+    expect(theirs.items.map((i: { id: string }) => i.id)).toEqual([id]);
+    const [event] = await t.sql`select kind, actor, data from case_events where case_id = ${id} and kind = 'assigned'`;
+    expect(event).toMatchObject({ actor: 'wang.manager@rental.test', data: { owner: { from: 'wang.manager@rental.test', to: 'li.deputy@rental.test' } } });
   });
 });

@@ -15,6 +15,7 @@ import {
   rentals,
   responses,
   surveyVersions,
+  userBranches,
   users,
 } from '../db/schema.ts';
 import { notFound, ProblemError, unprocessable } from '../lib/problem.ts';
@@ -284,10 +285,18 @@ export async function updateCase(deps: AppDeps, actor: Actor, id: string, input:
     if (input.assignee) {
       if ('userId' in input.assignee) {
         const [user] = await tx
-          .select({ id: users.id, name: users.name, email: users.email, disabledAt: users.disabledAt })
+          .select({ id: users.id, name: users.name, email: users.email, role: users.role, disabledAt: users.disabledAt })
           .from(users)
           .where(eq(users.id, input.assignee.userId));
         if (!user || user.disabledAt) throw unprocessable('Unknown user', [{ path: 'assignee.userId', message: 'no such active user' }]);
+        if (user.role === 'executive') throw unprocessable('Cannot own cases', [{ path: 'assignee.userId', message: 'executives only read dashboards' }]);
+        if (user.role === 'branch_manager' && row.branchId) {
+          const [mine] = await tx
+            .select({ n: sql<number>`count(*)::int` })
+            .from(userBranches)
+            .where(and(eq(userBranches.userId, user.id), eq(userBranches.branchId, row.branchId)));
+          if (mine.n === 0) throw unprocessable('Not this branch', [{ path: 'assignee.userId', message: 'this branch manager does not manage the case’s branch' }]);
+        }
         Object.assign(set, { assigneeKind: 'user', ownerUserId: user.id, ownerName: user.name, ownerEmail: user.email, teamId: null });
         changed.owner = { from: row.ownerEmail, to: user.email };
       } else {

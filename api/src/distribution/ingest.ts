@@ -165,32 +165,45 @@ async function upsertCustomers(sql: SqlClient, rows: RentalRow[], accepted: numb
     customer_type: c.customerType ?? null,
     member_level: c.memberLevel ?? null,
   }));
-  const json = JSON.stringify(values);
-  const recordset = sql`jsonb_to_recordset(${json}::jsonb) as x(external_id text, name text, email text, phone text, preferred_language text,
-      consent_email boolean, consent_sms boolean, customer_type text, member_level text)`;
-  // Known customers: only the fields given, only when something differs (a re-import changes nothing).
-  await sql`
-    update customers c set
-      name = coalesce(x.name, c.name), email = coalesce(x.email, c.email), phone = coalesce(x.phone, c.phone),
-      preferred_language = coalesce(x.preferred_language, c.preferred_language),
-      consent_email = coalesce(x.consent_email, c.consent_email), consent_sms = coalesce(x.consent_sms, c.consent_sms),
-      customer_type = coalesce(x.customer_type, c.customer_type), member_level = coalesce(x.member_level, c.member_level),
-      updated_at = now()
-    from ${recordset}
-    where c.external_id = x.external_id
-      and (coalesce(x.name, c.name), coalesce(x.email, c.email), coalesce(x.phone, c.phone), coalesce(x.preferred_language, c.preferred_language),
-           coalesce(x.consent_email, c.consent_email), coalesce(x.consent_sms, c.consent_sms), coalesce(x.customer_type, c.customer_type),
-           coalesce(x.member_level, c.member_level))
-        is distinct from (c.name, c.email, c.phone, c.preferred_language, c.consent_email, c.consent_sms, c.customer_type, c.member_level)`;
-  await sql`
-    insert into customers (external_id, name, email, phone, preferred_language, consent_email, consent_sms, customer_type, member_level)
-    select x.external_id, x.name, x.email, x.phone, x.preferred_language, coalesce(x.consent_email, true), coalesce(x.consent_sms, false),
-      coalesce(x.customer_type, 'leisure'), x.member_level
-    from ${recordset}
-    on conflict (external_id) do nothing`;
-  const ids = await sql<{ id: string; external_id: string }[]>`
-    select id, external_id from customers where external_id = any(${[...merged.keys()]}::text[])`;
-  return new Map(ids.map((r) => [r.external_id, r.id]));
+  // One statement (its data-modifying parts always run): known customers get the fields given when
+  // something differs, new ones are inserted; the ids come from the rows as they were before the statement
+  // plus the ones it inserted.
+  const rows2 = await sql<{ id: string; external_id: string }[]>`
+    with x as materialized (
+      select * from json_to_recordset(${JSON.stringify(values)}::json) as x(external_id text, name text, email text, phone text,
+        preferred_language text, consent_email boolean, consent_sms boolean, customer_type text, member_level text)
+    ), changed as (
+      update customers c set
+        name = coalesce(x.name, c.name), email = coalesce(x.email, c.email), phone = coalesce(x.phone, c.phone),
+        preferred_language = coalesce(x.preferred_language, c.preferred_language),
+        consent_email = coalesce(x.consent_email, c.consent_email), consent_sms = coalesce(x.consent_sms, c.consent_sms),
+        customer_type = coalesce(x.customer_type, c.customer_type), member_level = coalesce(x.member_level, c.member_level),
+        updated_at = now()
+      from x
+      where c.external_id = x.external_id
+        and (coalesce(x.name, c.name), coalesce(x.email, c.email), coalesce(x.phone, c.phone), coalesce(x.preferred_language, c.preferred_language),
+             coalesce(x.consent_email, c.consent_email), coalesce(x.consent_sms, c.consent_sms), coalesce(x.customer_type, c.customer_type),
+             coalesce(x.member_level, c.member_level))
+          is distinct from (c.name, c.email, c.phone, c.preferred_language, c.consent_email, c.consent_sms, c.customer_type, c.member_level)
+      returning c.id
+    ), added as (
+      insert into customers (external_id, name, email, phone, preferred_language, consent_email, consent_sms, customer_type, member_level)
+      select x.external_id, x.name, x.email, x.phone, x.preferred_language, coalesce(x.consent_email, true), coalesce(x.consent_sms, false),
+        coalesce(x.customer_type, 'leisure'), x.member_level
+      from x where not exists (select 1 from customers c where c.external_id = x.external_id)
+      on conflict (external_id) do nothing
+      returning id, external_id
+    )
+    select c.id, c.external_id from customers c join x on x.external_id = c.external_id
+    union all
+    select id, external_id from added`;
+  const ids = new Map(rows2.map((r) => [r.external_id, r.id]));
+  // Inserted meanwhile by a concurrent request (its row was not visible to the statement): read it now.
+  const missing = [...merged.keys()].filter((k) => !ids.has(k));
+  if (missing.length > 0) {
+    for (const r of await sql<{ id: string; external_id: string }[]>`select id, external_id from customers where external_id = any(${missing}::text[])`) ids.set(r.external_id, r.id);
+  }
+  return ids;
 }
 
 interface RentalWrite {
@@ -219,7 +232,7 @@ async function upsertRentals(sql: SqlClient, rows: RentalRow[], writes: RentalWr
   const changed = await sql<{ id: string; external_id: string; inserted: boolean }[]>`
     insert into rentals (external_id, customer_id, pickup_branch_id, return_branch_id, vehicle_class, picked_up_at, returned_at, amount, booking_channel)
     select x.external_id, x.customer_id, x.pickup_branch_id, x.return_branch_id, x.vehicle_class, x.picked_up_at, x.returned_at, x.amount, x.booking_channel
-    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as x(external_id text, customer_id uuid, pickup_branch_id uuid, return_branch_id uuid,
+    from json_to_recordset(${JSON.stringify(values)}::json) as x(external_id text, customer_id uuid, pickup_branch_id uuid, return_branch_id uuid,
       vehicle_class text, picked_up_at timestamptz, returned_at timestamptz, amount numeric, booking_channel text)
     on conflict (external_id) do update set
       customer_id = excluded.customer_id, pickup_branch_id = excluded.pickup_branch_id, return_branch_id = excluded.return_branch_id,
@@ -383,7 +396,7 @@ async function inviteNewRentals(
     await sql`
       insert into invitation_decisions (survey_id, rental_id, branch_id, outcome, decided_at)
       select ${surveyId}, x.rental_id, x.branch_id, x.outcome, ${now.toISOString()}
-      from jsonb_to_recordset(${JSON.stringify(decisions)}::jsonb) as x(rental_id uuid, branch_id uuid, outcome text)
+      from json_to_recordset(${JSON.stringify(decisions)}::json) as x(rental_id uuid, branch_id uuid, outcome text)
       on conflict (survey_id, rental_id) do nothing`;
   }
   if (invited.length === 0) return 0;
@@ -392,7 +405,7 @@ async function inviteNewRentals(
   await sql`
     insert into invitations (id, survey_id, survey_version_id, rental_id, customer_id, branch_id, token_hash, channel, status, scheduled_at, expires_at, created_at)
     select x.id, ${surveyId}, ${versionId}, x.rental_id, x.customer_id, x.branch_id, x.token_hash, x.channel, 'scheduled', x.due_at, x.expires_at, ${nowIso}
-    from jsonb_to_recordset(${JSON.stringify(
+    from json_to_recordset(${JSON.stringify(
       invited.map((c) => ({
         id: c.id,
         rental_id: c.rentalId,
@@ -403,15 +416,15 @@ async function inviteNewRentals(
         due_at: c.dueAt.toISOString(),
         expires_at: c.expiresAt.toISOString(),
       })),
-    )}::jsonb) as x(id uuid, rental_id uuid, customer_id uuid, branch_id uuid, token_hash text, channel text, due_at timestamptz, expires_at timestamptz)`;
+    )}::json) as x(id uuid, rental_id uuid, customer_id uuid, branch_id uuid, token_hash text, channel text, due_at timestamptz, expires_at timestamptz)`;
   const deliveries = invited.map((c) => ({ id: randomUUID(), invitationId: c.id, channel: c.channel, dueAt: c.dueAt, dueNow: c.dueAt.getTime() <= now.getTime() }));
   await sql`
     insert into deliveries (id, invitation_id, step, kind, channel, status, due_at, queued_at, created_at, updated_at)
     select x.id, x.invitation_id, 0, 'invitation', x.channel, case when x.due_now then 'queued' else 'scheduled' end, x.due_at,
       case when x.due_now then ${nowIso}::timestamptz end, ${nowIso}, ${nowIso}
-    from jsonb_to_recordset(${JSON.stringify(
+    from json_to_recordset(${JSON.stringify(
       deliveries.map((d) => ({ id: d.id, invitation_id: d.invitationId, channel: d.channel, due_at: d.dueAt.toISOString(), due_now: d.dueNow })),
-    )}::jsonb) as x(id uuid, invitation_id uuid, channel text, due_at timestamptz, due_now boolean)`;
+    )}::json) as x(id uuid, invitation_id uuid, channel text, due_at timestamptz, due_now boolean)`;
   // Due now: the send job is part of this transaction.
   await insertJobs(
     sql,

@@ -10,8 +10,7 @@ import { normalizeEmail, normalizePhone } from './ingest.ts';
 import { messageLocale, renderEmail, renderSms } from './messages.ts';
 import { chooseChannel, DAY_MS } from './planning.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { loadRules } from './rules.queries.ts';
-import type { Channel, InvitationRules, MessageKind } from './rules.schemas.ts';
+import { DEFAULT_RULES, invitationRulesSchema, type Channel, type InvitationRules, type MessageKind } from './rules.schemas.ts';
 import { afterQuietHours, inQuietHours } from './time.ts';
 import { invitationToken, optOutApiLink, optOutLink, surveyLink, tokenSecret } from './tokens.ts';
 import { HandOverError, type OutgoingMessage, type Transports } from './transports.ts';
@@ -59,34 +58,57 @@ interface DeliveryRow {
   picked_up_at: string | null;
   returned_at: string | null;
   vehicle_class: string | null;
-  default_locale: string | null;
   response_status: string | null;
+  rules: unknown;
+  survey_version_id: string;
+  claims: string[];
 }
 
-async function loadDelivery(sql: SqlClient, id: string): Promise<DeliveryRow | undefined> {
+const defaultLocales = new Map<string, string | null>();
+
+/** Survey versions never change: their default language is read once per process. */
+async function defaultLocaleOf(sql: SqlClient, versionId: string): Promise<string | null> {
+  if (!defaultLocales.has(versionId)) {
+    const [v] = await sql<{ locale: string | null }[]>`select definition->>'defaultLocale' as locale from survey_versions where id = ${versionId}`;
+    defaultLocales.set(versionId, v?.locale ?? null);
+  }
+  return defaultLocales.get(versionId) ?? null;
+}
+
+/**
+ * Takes up a queued delivery: counts the attempt and reads everything the message needs, with the claims
+ * already made on it, in one statement. Nothing when the delivery is no longer queued.
+ */
+async function takeDelivery(sql: SqlClient, id: string, now: Date): Promise<DeliveryRow | undefined> {
   const [row] = await sql<DeliveryRow[]>`
+    with d as (
+      update deliveries set attempts = attempts + 1, updated_at = ${now.toISOString()}
+      where id = ${id} and status = 'queued'
+      returning id, invitation_id, step, kind, channel, status
+    )
     select d.id, d.invitation_id, d.step, d.kind, d.channel, d.status,
-      i.status as inv_status, i.token_hash, i.expires_at, i.opened_at, i.survey_id,
+      i.status as inv_status, i.token_hash, i.expires_at, i.opened_at, i.survey_id, i.survey_version_id,
       c.name, c.email, c.phone, c.preferred_language, c.consent_email, c.consent_sms,
       (c.opted_out_at is not null or c.erased_at is not null) as opted_out,
       c.email_bad or exists (select 1 from bad_addresses x where x.channel = 'email' and x.address = c.email) as email_bad,
       c.phone_bad or exists (select 1 from bad_addresses x where x.channel = 'sms' and x.address = regexp_replace(c.phone, '[^0-9+]', '', 'g')) as phone_bad,
       b.name as branch_name, b.name_en as branch_name_en, b.time_zone,
       r.picked_up_at, r.returned_at, r.vehicle_class,
-      v.definition->>'defaultLocale' as default_locale,
-      (select s.status from responses s where s.invitation_id = i.id) as response_status
-    from deliveries d
+      (select s.status from responses s where s.invitation_id = i.id) as response_status,
+      (select x.rules from invitation_rules x where x.survey_id = i.survey_id) as rules,
+      array(select a.idempotency_key from send_attempts a where a.delivery_id = d.id and a.state in ('handing', 'accepted')) as claims
+    from d
     join invitations i on i.id = d.invitation_id
     join customers c on c.id = i.customer_id
     join branches b on b.id = i.branch_id
-    join survey_versions v on v.id = i.survey_version_id
-    left join rentals r on r.id = i.rental_id
-    where d.id = ${id}`;
+    left join rentals r on r.id = i.rental_id`;
   return row;
 }
 
-async function rulesFor(sql: SqlClient, surveyId: string): Promise<InvitationRules> {
-  return (await loadRules(sql, surveyId)).rules;
+function rulesOf(row: DeliveryRow): InvitationRules {
+  if (row.rules === null || row.rules === undefined) return DEFAULT_RULES;
+  const parsed = invitationRulesSchema.safeParse(row.rules);
+  return parsed.success ? parsed.data : DEFAULT_RULES;
 }
 
 export function idempotencyKey(invitationId: string, step: number, channel: Channel, address: string): string {
@@ -178,10 +200,10 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
   const { deps } = ctx;
   const sql = deps.sql;
   for (let round = 0; round < 3; round++) {
-    const row = await loadDelivery(sql, deliveryId);
-    if (!row || row.status !== 'queued') return;
     const now = deps.now();
-    const rules = await rulesFor(sql, row.survey_id);
+    const row = await takeDelivery(sql, deliveryId, now);
+    if (!row) return;
+    const rules = rulesOf(row);
 
     if (row.inv_status === 'finished' || row.response_status === 'finished') return closeDelivery(sql, row, 'skipped', 'finished', now);
     if (row.inv_status === 'expired' || new Date(row.expires_at).getTime() <= now.getTime()) return closeDelivery(sql, row, 'skipped', 'expired', now);
@@ -232,7 +254,7 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
       // Made with another secret (or not by this domain): no link can be written for it.
       return closeDelivery(sql, row, 'failed', 'no_link', now, 'the invitation token cannot be derived (TOKEN_SECRET changed?)');
     }
-    const locale = messageLocale(row.preferred_language, row.default_locale);
+    const locale = messageLocale(row.preferred_language, await defaultLocaleOf(sql, row.survey_version_id));
     const facts = {
       customerName: row.name,
       branchName: locale === 'en' && row.branch_name_en ? row.branch_name_en : row.branch_name,
@@ -245,7 +267,8 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
       optOutLink: optOutLink(deps.publicUrl, token),
     };
     const key = idempotencyKey(row.invitation_id, row.step, channel, address);
-    if (await settleClaimed(sql, row, rules, channel, kind, key, now)) return;
+    // An earlier attempt claimed this message (its process died, or it is being sent again by hand).
+    if (row.claims.includes(key) && (await settleClaimed(sql, row, rules, channel, kind, key, now))) return;
 
     const message: OutgoingMessage =
       channel === 'email'
@@ -262,7 +285,6 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
           }
         : { channel, to: address, text: renderSms(kind, locale, facts, rules.templates), idempotencyKey: key };
 
-    await sql`update deliveries set attempts = attempts + 1, updated_at = ${now.toISOString()} where id = ${row.id}`;
     const transport = ctx.transports[channel];
     if (!transport) {
       // No provider configured: the outbox in the database; claim, message and state in one transaction.
