@@ -9,12 +9,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['unit/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           name: 'integration',
           include: ['integration/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
           globalSetup: ['./support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
