@@ -19,6 +19,7 @@ test('league table: every branch with the API figures, sortable, small groups gr
   const summary = await apiGet(request, `/api/analytics/summary${query(base)}`);
   const previous = await apiGet(request, `/api/analytics/summary${query({ ...base, from: addDays(period.from!, -90), to: addDays(period.from!, -1) })}`);
   const compare = await apiGet(request, `/api/analytics/compare${query({ ...base, against: 'previous' })}`);
+  const funnel = await apiGet(request, `/api/analytics/funnel${query(base)}`);
 
   const rows = page.locator('[data-testid="league-table"] tbody tr');
   await expect(rows).toHaveCount(summary.groups.length);
@@ -30,6 +31,7 @@ test('league table: every branch with the API figures, sortable, small groups gr
     expect(await cellNumber(row, 'nps')).toBe(g.nps.score);
     expect(await cellNumber(row, 'csat')).toBe(g.csat.top2);
     expect(await cellNumber(row, 'pp100')).toBe(g.pp100.value);
+    expect(await cellNumber(row, 'responseRate')).toBe(funnel.groups.find((f: { key: string }) => f.key === g.key)?.responseRate ?? null);
     if (g.suppressed) {
       await expect(row).toHaveClass(/suppressed/);
       await expect(row.locator('[data-field="nps"]')).toHaveText(/n too small|样本过少/);

@@ -83,8 +83,8 @@ test('overview: KPIs, change against the previous period and trends equal the AP
   const funnelStatus = await apiStatus(request, `/api/analytics/funnel${query(base)}`);
   if (funnelStatus === 200) {
     const funnel = await apiGet(request, `/api/analytics/funnel${query(base)}`);
-    expect(await attrNumber(page.getByTestId('kpi-response-rate'))).not.toBeNull();
-    expect(funnel.total).toBeTruthy();
+    expect(await attrNumber(page.getByTestId('kpi-response-rate'))).toBe(funnel.total.responseRate);
+    expect(await attrNumber(page.getByTestId('kpi-response-rate').locator('[data-field="n"]'))).toBe(funnel.total.sent);
   } else {
     await expect(page.getByTestId('kpi-response-rate')).toHaveAttribute('data-value', '');
   }
@@ -183,6 +183,13 @@ test('problem Pareto, comment themes and loyalty show the API figures (or say th
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     const cumulative = await page.locator('[data-testid="pareto-table"] [data-field="cumulative"]').last().getAttribute('data-value');
     if (list.length > 0) expect(Number(cumulative)).toBeCloseTo(100, 6);
+    // The top problem opens the responses that reported it: as many as the Pareto counts.
+    const top = [...list].sort((a, b) => b.count - a.count)[0];
+    await page.getByTestId('pareto-table-toggle').click();
+    await page.locator(`[data-testid="pareto-table"] tr[data-key="${top.id ?? top.key}"] a`).click();
+    await expect(page).toHaveURL(/\/responses\?.*problem=/);
+    await expect(page.getByTestId('responses-total')).toHaveAttribute('data-value', String(top.count));
+    await page.goBack();
   });
   await screenshots(page, testInfo, 'dashboard-problems');
 

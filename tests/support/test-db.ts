@@ -44,7 +44,6 @@ export interface Credentials {
   apiKeyId?: string;
 }
 
-export type TestRole = Role;
 
 /**
  * A database of its own plus the API on it, with a clock the test controls. Requests are made as an

@@ -21,11 +21,9 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.user = await currentUser(event);
   // Staff pages need a signed-in user; customers' survey pages and the login pages stay public.
   if (!event.locals.user && !isPublicPath(event.url.pathname)) {
-    if (event.request.method === 'GET' || event.request.method === 'HEAD') {
-      const next = event.url.pathname + event.url.search;
-      return new Response(null, { status: 303, headers: { location: next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`, 'cache-control': 'no-store' } });
-    }
-    return new Response('Sign in first', { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    // A form posted after the session ended (sign out included) also lands on the login page.
+    const next = event.request.method === 'GET' ? event.url.pathname + event.url.search : '/';
+    return new Response(null, { status: 303, headers: { location: next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`, 'cache-control': 'no-store' } });
   }
   const response = await resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale),

@@ -55,7 +55,7 @@ export async function startDistributionWorker(deps: AppDeps, boss: PgBoss, optio
   const concurrency = deps.env.SEND_CONCURRENCY;
 
   const consumers: Consumer[] = [
-    consume<SendJob>(boss, SEND_QUEUE, { batchSize: concurrency * 2, concurrency, pollMs }, (job) => processDelivery(sender, job.data.deliveryId), { autoStart }),
+    consume<SendJob>(boss, SEND_QUEUE, { batchSize: concurrency * 4, concurrency, pollMs }, (job) => processDelivery(sender, job.data.deliveryId), { autoStart }),
     consume<SendJob>(
       boss,
       DEAD_QUEUE,
