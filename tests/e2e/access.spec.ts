@@ -115,3 +115,30 @@ test('an administrator creates an API key (shown once) and finds it in the audit
   await expect(page.getByTestId('audit-table').locator('tbody tr').first()).toContainText('api_key.create');
   await expect(page.getByTestId('audit-table').locator('tbody tr').first()).toContainText(demoUser('admin').email);
 });
+
+test('an administrator finds a customer by email, downloads their data, and adds a webhook whose secret is shown once', async ({ page }) => {
+  await signInWithForm(page, 'admin', '/admin/privacy');
+  await expect(page.getByTestId('retention-days')).toContainText('730');
+  await page.locator('input[name="query"]').fill('customer1@example.com');
+  await page.getByRole('button', { name: /^(Find|查找)$/ }).click();
+  const row = page.getByTestId('customer-matches').locator('tbody tr');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('C000001');
+  // The search went in a POST body: the address never appears in the URL.
+  expect(page.url()).not.toContain('customer1');
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: /Export data|导出数据/ }).click()]);
+  const exported = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'));
+  expect(exported.customer).toMatchObject({ externalId: 'C000001', email: 'customer1@example.com' });
+
+  await page.goto('/admin/webhooks');
+  await page.locator('input[name="url"]').fill('http://127.0.0.1:9/hook');
+  await page.locator('input[name="events"][value="response.finished"]').check();
+  await page.getByRole('button', { name: /^(Add|添加)$/ }).click();
+  await expect(page.getByTestId('webhook-secret').locator('code')).toHaveText(/^whsec_/);
+  await page.reload();
+  await expect(page.getByTestId('webhook-secret')).toHaveCount(0);
+  const hook = page.locator('section.hook', { hasText: 'http://127.0.0.1:9/hook' });
+  await expect(hook).toHaveCount(1);
+  await hook.getByRole('button', { name: /^(Delete|删除)$/ }).click();
+  await expect(hook).toHaveCount(0);
+});

@@ -95,3 +95,39 @@ test('a detractor’s answers become a case that the branch manager works from o
   await page.goto('/cases?view=board&mine=true');
   await expect(page.locator('section', { has: page.locator('h2', { hasText: 'Resolved' }) }).getByTestId('case-card').filter({ hasText: `#${detail.number}` })).toBeVisible();
 });
+
+test('a quality manager writes an alert rule in the form', async ({ page, request, baseURL }) => {
+  await signInWithForm(page, 'quality_manager', '/cases/rules');
+  await page.goto('/cases/rules/new');
+  await page.getByLabel('Name').fill(`Key accounts ${Date.now()}`);
+  const name = await page.getByLabel('Name').inputValue();
+  await page.locator('input[name="npsOn"]').uncheck();
+  await page.locator('input[name="problemOn"]').check();
+  await page.getByLabel('A comment contains').fill('refund, 投诉');
+  await page.locator('input[name="tiers"][value="A"]').check();
+  await page.locator('select[name="priority"]').selectOption('urgent');
+  await page.getByLabel('First response within (hours)').fill('4');
+  await page.getByLabel('Resolve within (hours)').fill('2');
+  await page.getByRole('button', { name: 'Save rule' }).click();
+  // Resolving faster than responding is refused, naming the field; the values stay in the form.
+  await expect(page.locator('[aria-invalid="true"][name="resolutionHours"]')).toBeVisible();
+  await expect(page.getByLabel('A comment contains')).toHaveValue('refund, 投诉');
+  await page.getByLabel('Resolve within (hours)').fill('24');
+  await page.locator('input[name="businessHoursOn"]').check();
+  await page.locator('input[name="days"][value="6"]').check();
+  await page.getByRole('button', { name: 'Save rule' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved');
+
+  const rules = await (await request.get(`${baseURL}/api/alert-rules`, { headers: await apiHeaders(request) })).json();
+  const rule = rules.find((r: { name: string }) => r.name === name);
+  expect(rule).toMatchObject({
+    priority: 'urgent',
+    triggers: [{ type: 'any_problem' }, { type: 'comment_contains', keywords: ['refund', '投诉'] }],
+    filters: [{ type: 'customer_tier', values: ['A'] }],
+    firstResponseHours: 4,
+    resolutionHours: 24,
+    businessHours: { days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '18:00' },
+  });
+  await page.goto('/cases/rules');
+  await expect(page.getByTestId('rule-row').filter({ hasText: name })).toBeVisible();
+});

@@ -2,6 +2,7 @@
 // across surveys, sampling and eligibility, expiry, reminders told apart by opened / not opened, and the
 // funnel. No SMTP or SMS provider is configured here: messages go to the outbox in the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterQuietHours, inQuietHours } from '../../api/src/distribution/time.ts';
 import { startDistributionWorker, type DistributionWorker } from '../../api/src/distribution/worker.ts';
 import { startBoss, type PgBoss } from '../../api/src/queue/queue.ts';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
@@ -97,6 +98,18 @@ describe('delay and quiet hours', () => {
     });
     const [inv] = await t.sql`select scheduled_at from invitations where id = ${body.invitation!.id}`;
     expect(new Date(inv.scheduled_at).toISOString()).toBe('2026-06-02T08:00:00.000Z');
+  });
+
+  it('moves past quiet hours correctly across daylight-saving changes', () => {
+    // London, autumn: 22:30 BST on 24 Oct → 09:00 GMT on 25 Oct (clocks went back at 02:00).
+    expect(afterQuietHours(new Date('2026-10-24T21:30:00Z'), 'Europe/London', '21:00', '09:00').toISOString()).toBe('2026-10-25T09:00:00.000Z');
+    // London, spring: 22:00 GMT on 28 Mar → 09:00 BST on 29 Mar = 08:00 UTC.
+    expect(afterQuietHours(new Date('2026-03-28T22:00:00Z'), 'Europe/London', '21:00', '09:00').toISOString()).toBe('2026-03-29T08:00:00.000Z');
+    // After midnight, the end is the same morning; a window inside one day; the end itself is not quiet.
+    expect(afterQuietHours(new Date('2026-06-01T18:30:00Z'), 'Asia/Shanghai', '21:00', '09:00').toISOString()).toBe('2026-06-02T01:00:00.000Z');
+    expect(afterQuietHours(new Date('2026-06-01T05:00:00Z'), 'Asia/Shanghai', '12:00', '14:00').toISOString()).toBe('2026-06-01T06:00:00.000Z');
+    expect(inQuietHours(new Date('2026-06-02T01:00:00Z'), 'Asia/Shanghai', '21:00', '09:00')).toBe(false);
+    expect(inQuietHours(new Date('2026-06-02T00:59:00Z'), 'Asia/Shanghai', '21:00', '09:00')).toBe(true);
   });
 
   it('sends at once when the delay has passed and it is daytime', async () => {

@@ -67,8 +67,8 @@ const planned: Planned[] = [
   { n: 5, day: '2026-06-03', answers: { q_nps: 3, q_csat: 1, q_pickup: { speed: 1, staff: 2 }, q_problems: { choices: ['wait', 'dirty', 'fees'] }, q_comment: '-1 等了一个小时' } },
   { n: 6, day: '2026-06-03', rental: { ...BJ, bookingChannel: 'web' }, answers: { q_nps: 10, q_csat: 5, q_comment: '@SUM(A1:A2) great' } },
   { n: 7, day: '2026-06-03', rental: { ...BJ, vehicleClass: 'economy' }, answers: { q_nps: 7, q_csat: 3 } },
-  { n: 8, day: '2026-06-01', rental: { ...BJ, customer: { externalId: 'C-T-8', name: 'Emma Smith', customerType: 'business', preferredLanguage: 'en' } }, answers: { q_nps: 0, q_csat: 1, q_problems: { choices: ['dirty'] }, q_comment: 'Car was dirty' } },
-  { n: 9, day: '2026-06-02', rental: { customer: { externalId: 'C-T-9', name: '王芳', customerType: 'business' } }, answers: { q_nps: 9, q_csat: 5, q_problems: { choices: ['none'] } } },
+  { n: 8, day: '2026-06-01', rental: { ...BJ, customer: { externalId: 'C-T-8', name: 'Emma Smith', email: 'emma@example.com', customerType: 'business', preferredLanguage: 'en' } }, answers: { q_nps: 0, q_csat: 1, q_problems: { choices: ['dirty'] }, q_comment: 'Car was dirty' } },
+  { n: 9, day: '2026-06-02', rental: { customer: { externalId: 'C-T-9', name: '王芳', email: 'wf@example.com', customerType: 'business' } }, answers: { q_nps: 9, q_csat: 5, q_problems: { choices: ['none'] } } },
 ];
 
 let t: Awaited<ReturnType<typeof createTestApp>>;

@@ -149,7 +149,7 @@ function buildStatement(surveyId: string, keys: readonly SlotKey[], layout: Fact
           left join (
             select a.response_id, ${valuesExpression(keys, layout.slots)} as v
             from answers a
-            where ${condition('a.response_id')} and a.response_id in (select r.id from responses r where ${responses})
+            where a.response_id in (select r.id from responses r where ${responses})
             group by a.response_id
           ) x on x.response_id = r.id
           where ${responses}
@@ -164,8 +164,8 @@ function buildStatement(surveyId: string, keys: readonly SlotKey[], layout: Fact
 const LOCK_CLASS = 7_311_006;
 const lockKey = (surveyId: string) => Number.parseInt(surveyId.replace(/-/g, '').slice(0, 8), 16) | 0;
 
-/** A full build runs in ranges of response ids, two at a time (it is CPU bound). */
-const BUILD_RANGES = 8;
+/** A full build runs in ranges of response ids, one per core (each range scans the answers once). */
+const BUILD_RANGES = 2;
 const BUILD_CONCURRENCY = 2;
 
 type Survey = Pick<SurveyContext, 'id' | 'definitions' | 'latest' | 'dimensionItems'>;
@@ -245,10 +245,13 @@ async function buildAll(sql: Sql, surveyId: string, keys: readonly SlotKey[], la
   const worker = async () => {
     while (next < ranges.length) {
       const [low, high] = ranges[next++];
-      // The range also limits the answers directly, so each range reads its part of the answers index.
       const condition = (id: string) => (high === null ? `${id} >= $2::uuid` : `${id} >= $2::uuid and ${id} < $3::uuid`);
       const statement = buildStatement(surveyId, keys, layout, condition);
-      await sql.unsafe(statement.text, [...statement.params, low, ...(high === null ? [] : [high])] as never[]);
+      // Each range hashes its answers by response: give the aggregation room, so it does not spill.
+      await sql.begin(async (tx) => {
+        await tx.unsafe(`set local work_mem = '256MB'; set local jit = off`);
+        await tx.unsafe(statement.text, [...statement.params, low, ...(high === null ? [] : [high])] as never[]);
+      });
     }
   };
   await Promise.all(Array.from({ length: BUILD_CONCURRENCY }, worker));

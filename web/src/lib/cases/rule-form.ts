@@ -168,7 +168,8 @@ export function formValuesFrom(form: FormData): RuleFormValues {
     firstResponseHours: num(form, 'firstResponseHours', 24),
     resolutionHours: num(form, 'resolutionHours', 72),
     businessHoursOn: form.get('businessHoursOn') === 'on',
-    days: all(form, 'days').map(Number),
+    // Hidden while business hours are off: keep the defaults for when they are switched on.
+    days: all(form, 'days').length || form.get('businessHoursOn') === 'on' ? all(form, 'days').map(Number) : defaultFormValues().days,
     start: str(form, 'start') || '09:00',
     end: str(form, 'end') || '18:00',
     followUpSurvey: form.get('followUpSurvey') === 'on',
