@@ -100,6 +100,7 @@ describe("one customer's data", () => {
     const before = await npsCounts();
     expect(before).toEqual({ n: 2, promoters: 1, detractors: 1, responses: 2 });
     const [{ scheduled }] = await t.sql`select count(*) filter (where status = 'scheduled')::int as scheduled from invitations where customer_id = ${match.id}`;
+    await t.sql`insert into bad_addresses (channel, address, reason) values ('email', 'Zhang.Wei@example.com', 'bounced'), ('sms', '+8613812345678', 'bad_address'), ('email', 'someone.else@example.com', 'bounced')`;
 
     const res = await t.request(`/api/privacy/customers/${match.id}/erase`, { method: 'POST' });
     expect(res.status).toBe(200);
@@ -130,6 +131,7 @@ describe("one customer's data", () => {
     expect(await (await t.request('/api/privacy/customers/search', { method: 'POST', json: { query: 'zhang.wei@example.com' } })).json()).toEqual([]);
     const exported = await (await t.request(`/api/privacy/customers/${match.id}/export`)).json();
     expect(JSON.stringify(exported)).not.toMatch(/张伟|zhang|13812345678|C-ZHANG|RA-T-1"|一个小时/);
+    expect((await t.sql`select address from bad_addresses`).map((b) => b.address)).toEqual(['someone.else@example.com']);
     const [li] = await t.sql`select name, email from customers where external_id = 'C-LI'`;
     expect(li).toEqual({ name: '李娜', email: 'li.na@example.com' });
 

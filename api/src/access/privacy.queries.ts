@@ -1,7 +1,7 @@
 // Export and erasure of one customer's personal data, and the retention period applied by a job.
 // Erasure keeps the customer's rows (so counts, scores and segments stay in the statistics) and removes
-// what identifies them: name, email, phone, the external ids that link back to the rental system, and
-// free-text answers.
+// what identifies them: name, email, phone, the external ids that link back to the rental system,
+// free-text answers, case notes and resolutions, copies of sent messages and bounce-list entries.
 import type { Sql } from '../db/client.ts';
 import { notFound } from '../lib/problem.ts';
 
@@ -87,6 +87,16 @@ export async function eraseCustomers(sql: Sql, customerIds: string[], now: Date)
   if (customerIds.length === 0) return { ids: [], customers: 0, rentals: 0, answersRemoved: 0, answersCleared: 0, invitationsCancelled: 0 };
   const at = now.toISOString();
   return sql.begin(async (tx) => {
+    // Addresses other domains keep beside the customer row: bounce lists and copies of sent messages.
+    await tx`
+      delete from bad_addresses b using customers c
+      where c.id = any(${customerIds}::uuid[]) and c.erased_at is null
+        and ((b.channel = 'email' and lower(b.address) = lower(c.email))
+          or (b.channel = 'sms' and regexp_replace(b.address, '\\D', '', 'g') = regexp_replace(c.phone, '\\D', '', 'g')))`;
+    await tx`
+      delete from outbox_messages o using deliveries d, invitations i, customers c
+      where o.delivery_id = d.id and d.invitation_id = i.id and i.customer_id = c.id
+        and c.id = any(${customerIds}::uuid[]) and c.erased_at is null`;
     const erased = await tx<{ id: string }[]>`
       update customers set name = null, email = null, phone = null, external_id = 'erased:' || id::text,
              consent_email = false, consent_sms = false, erased_at = ${at}, updated_at = ${at}
@@ -105,6 +115,9 @@ export async function eraseCustomers(sql: Sql, customerIds: string[], now: Date)
       where r.id = a.response_id and r.customer_id = any(${ids}::uuid[]) and a.value_text is not null`;
     const cancelled = await tx`
       update invitations set status = 'opted_out' where customer_id = any(${ids}::uuid[]) and status = 'scheduled'`;
+    // Case notes, contact logs and resolutions are free text about the person; the case and its timing stay.
+    await tx`update case_events e set body = null from cases k where k.id = e.case_id and k.customer_id = any(${ids}::uuid[]) and e.body is not null`;
+    await tx`update cases set resolution = null where customer_id = any(${ids}::uuid[]) and resolution is not null`;
     return {
       ids,
       customers: ids.length,

@@ -6,6 +6,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  date,
   doublePrecision,
   index,
   integer,
@@ -712,9 +713,9 @@ export const distributionState = pgTable('distribution_state', {
 export const analyticsResponseFacts = pgTable(
   'analytics_response_facts',
   {
-    responseId: uuid('response_id')
-      .primaryKey()
-      .references(() => responses.id, { onDelete: 'cascade' }),
+    // No foreign key: a deleted response's row stays until the next read removes it (and, knowing its
+    // branch and day, updates the daily rollup); the triggers list the deletion in analytics_dirty.
+    responseId: uuid('response_id').primaryKey(),
     surveyId: uuid('survey_id').notNull(),
     branchId: uuid('branch_id'),
     customerId: uuid('customer_id'),
@@ -740,8 +741,42 @@ export const analyticsSurveys = pgTable('analytics_surveys', {
   slots: text('slots').array().notNull(),
   // The dimensions (items, scales, weights) the per-respondent scores were computed with.
   signature: text('signature').notNull(),
+  // What the daily rollup was summed with (metric slots, scales, time zone); null = not built.
+  dailySignature: text('daily_signature'),
   builtAt: timestamp('built_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The facts summed per survey, branch and day (company time zone): what the headline blocks need, so a
+ * summary or trend without segment filters reads one row per branch and day instead of one per response.
+ * Arrays follow the plan's dimension items and dimensions (see api/src/analytics/daily.ts).
+ */
+export const analyticsDaily = pgTable(
+  'analytics_daily',
+  {
+    surveyId: uuid('survey_id').notNull(),
+    branchId: uuid('branch_id'),
+    day: date('day', { mode: 'string' }).notNull(),
+    responses: integer('responses').notNull(),
+    npsN: integer('nps_n').notNull(),
+    promoters: integer('promoters').notNull(),
+    detractors: integer('detractors').notNull(),
+    csatN: integer('csat_n').notNull(),
+    csatTop2: integer('csat_top2').notNull(),
+    csatSum: doublePrecision('csat_sum').notNull(),
+    itemN: integer('item_n').array().notNull(),
+    itemSum: doublePrecision('item_sum').array().notNull(),
+    dimN: integer('dim_n').array().notNull(),
+    csiN: integer('csi_n').notNull(),
+    csiSum: doublePrecision('csi_sum').notNull(),
+    csiSumsq: doublePrecision('csi_sumsq').notNull(),
+    ppN: integer('pp_n').notNull(),
+    ppSum: doublePrecision('pp_sum').notNull(),
+    ppSumsq: doublePrecision('pp_sumsq').notNull(),
+    ppAny: integer('pp_any').notNull(),
+  },
+  (t) => [unique('analytics_daily_key_uq').on(t.surveyId, t.day, t.branchId).nullsNotDistinct()],
+);
 
 /** Responses whose answers or status changed since their facts row was written. */
 export const analyticsDirty = pgTable('analytics_dirty', {

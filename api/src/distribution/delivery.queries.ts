@@ -128,7 +128,9 @@ export async function distributionCounts(sql: Sql) {
   const [{ unconfirmed }] = await sql<{ unconfirmed: number }[]>`select count(*)::int as unconfirmed from deliveries where outcome = 'unconfirmed'`;
   const [{ bad }] = await sql<{ bad: number }[]>`select count(*)::int as bad from bad_addresses`;
   const [state] = await sql<{ at: string | null }[]>`select value->>'at' as at from distribution_state where key = 'segments'`;
+  const [{ next }] = await sql<{ next: string | null }[]>`select min(due_at) as next from deliveries where status = 'scheduled'`;
   return {
+    nextDueAt: next ? new Date(next).toISOString() : null,
     deliveries: Object.fromEntries(deliveries.map((d) => [d.status, d.n])),
     unconfirmed,
     badAddresses: bad,

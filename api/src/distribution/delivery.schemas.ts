@@ -79,5 +79,6 @@ export const statusSchema = z
     unconfirmed: z.number().int().openapi({ description: 'Hand-overs cut off before the provider answered (not sent again)' }),
     badAddresses: z.number().int(),
     segmentsRefreshedAt: z.string().nullable(),
+    nextDueAt: z.string().nullable().openapi({ description: 'When the next scheduled message is due' }),
   })
   .openapi('DistributionStatus');

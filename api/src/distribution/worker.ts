@@ -94,6 +94,8 @@ export async function startDistributionWorker(deps: AppDeps, boss: PgBoss, optio
     });
     every('expiry', options.expireEveryMs ?? 60_000, () => expireInvitations(deps));
     every('segments', options.segmentsEveryMs ?? 300_000, () => refreshSegmentsIfStale(deps));
+    // Segments at start too (e.g. after the demo data), without holding up the start.
+    refreshSegmentsIfStale(deps).catch((error) => log.warn(`distribution segments: ${error instanceof Error ? error.message : error}`));
   }
 
   return {

@@ -27,6 +27,7 @@ export interface DistributionStatus {
   unconfirmed: number;
   badAddresses: number;
   segmentsRefreshedAt: string | null;
+  nextDueAt: string | null;
 }
 
 export interface OutboxMessage {
