@@ -102,7 +102,7 @@ async function main() {
 
     log('building the facts rollup …');
     const context = await loadSurveyContext(sql, survey.id);
-    const build = await timed(() => ensureFacts(sql, context));
+    const build = await timed(() => ensureFacts(sql, context, { timeZone: TZ }));
     log(`rollup built in ${seconds(build.ms)}`);
     const [sizes] = await sql<{ answers: string; facts: string }[]>`
       select pg_size_pretty(pg_total_relation_size('answers')) as answers, pg_size_pretty(pg_total_relation_size('analytics_response_facts')) as facts`;

@@ -24,4 +24,6 @@ CREATE TABLE "analytics_daily" (
 --> statement-breakpoint
 ALTER TABLE "analytics_response_facts" DROP CONSTRAINT "analytics_response_facts_response_id_responses_id_fk";
 --> statement-breakpoint
-ALTER TABLE "analytics_surveys" ADD COLUMN "daily_signature" text;
+ALTER TABLE "analytics_surveys" ADD COLUMN "daily_signature" text;--> statement-breakpoint
+-- Hand-written: a deleted response is listed too, so the next read drops its facts row and fixes its day.
+CREATE TRIGGER "analytics_responses_deleted" AFTER DELETE ON "responses" REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION "analytics_mark_responses_dirty"();

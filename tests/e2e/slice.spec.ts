@@ -36,7 +36,14 @@ test('answering a survey link moves the branch NPS on the dashboard', async ({ p
 
   const created = await request.post(`${baseURL}/api/rentals`, {
     headers: await apiHeaders(request),
-    data: rentalPayload(Date.now() % 1_000_000, { pickupBranch: 'SH01', returnBranch: 'SH01', customer: { externalId: `E2E-${Date.now()}`, email: 'e2e.customer@example.com', preferredLanguage: 'en' } }),
+    data: rentalPayload(Date.now() % 1_000_000, {
+      // Returned three hours ago: recent enough to be invited now.
+      pickedUpAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      returnedAt: new Date(Date.now() - 3 * 3_600_000).toISOString(),
+      pickupBranch: 'SH01',
+      returnBranch: 'SH01',
+      customer: { externalId: `E2E-${Date.now()}`, email: 'e2e.customer@example.com', preferredLanguage: 'en' },
+    }),
   });
   expect(created.status()).toBe(201);
   const token = tokenFromLink((await created.json()).invitation.link);

@@ -56,9 +56,10 @@ afterAll(async () => {
 });
 
 /** A request as a user (the admin unless `who`), with a session made at the test clock's current time. */
-async function req(path: string, init: RequestInit & { json?: unknown; as?: 'anonymous'; who?: { userId: string } } = {}) {
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+async function req(path: string, init: RequestInit & { json?: unknown; as?: 'anonymous'; who?: { userId: string } } = {}): Promise<JsonResponse> {
   const { who, as, ...rest } = init;
-  return t.request(path, { ...rest, as: as === 'anonymous' ? 'anonymous' : await t.sessionFor((who ?? t.admin!).userId) });
+  return (await t.request(path, { ...rest, as: as === 'anonymous' ? 'anonymous' : await t.sessionFor((who ?? t.admin!).userId) })) as JsonResponse;
 }
 
 async function invite(overrides: Record<string, unknown> = {}) {

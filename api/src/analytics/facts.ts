@@ -5,6 +5,8 @@
 // analytics_dirty are rebuilt; a survey seen for the first time, or whose dimensions changed, is built in full.
 import type { Sql } from '../db/client.ts';
 import { ID_PATTERN, allQuestions, type SurveyDefinition } from '../surveys/definition/index.ts';
+import { dailySignature, rebuildDaily, type DayKey } from './daily.ts';
+import { metricPlan } from './metrics.queries.ts';
 import type { SurveyContext } from './survey-context.ts';
 
 export interface SlotKey {
@@ -131,7 +133,7 @@ function csiExpression(dimensions: readonly DimensionSpec[]): string {
 }
 
 /** insert … select for the finished responses of a survey matching `condition` (a trusted SQL condition on r). */
-function buildStatement(surveyId: string, keys: readonly SlotKey[], layout: FactsLayout, condition: (column: string) => string) {
+function buildStatement(surveyId: string, keys: readonly SlotKey[], layout: FactsLayout, condition: (column: string) => string, returning = '') {
   const responses = `r.survey_id = $1 and r.status = 'finished' and r.finished_at is not null and ${condition('r.id')}`;
   const empty = layout.slots.length === 0 ? `'{}'::smallint[]` : `array_fill(null::smallint, array[${layout.slots.length}])`;
   const slotOf = (key: string) => layout.slotOf(key) ?? undefined;
@@ -155,7 +157,8 @@ function buildStatement(surveyId: string, keys: readonly SlotKey[], layout: Fact
           where ${responses}
         ) s
         offset 0
-      ) t`,
+      ) t
+      ${returning}`,
     params: [surveyId],
   };
 }
@@ -168,44 +171,55 @@ const lockKey = (surveyId: string) => Number.parseInt(surveyId.replace(/-/g, '')
 const BUILD_RANGES = 2;
 const BUILD_CONCURRENCY = 2;
 
-type Survey = Pick<SurveyContext, 'id' | 'definitions' | 'latest' | 'dimensionItems'>;
+type Survey = Pick<SurveyContext, 'id' | 'definitions' | 'latest' | 'dimensionItems' | 'metrics'>;
 
 /**
- * Makes the facts of `survey` current and returns their layout. Cheap when nothing changed (two index
- * look-ups); otherwise serialised per survey by an advisory lock.
+ * Makes the facts and the daily rollup of `survey` current and returns the facts layout. Cheap when
+ * nothing changed (one query); otherwise serialised per survey by an advisory lock.
  */
-export async function ensureFacts(sql: Sql, survey: Survey): Promise<FactsLayout> {
+export async function ensureFacts(sql: Sql, survey: Survey, options: { timeZone: string }): Promise<FactsLayout> {
   const keys = slotKeys(survey.definitions);
   const dimensions = dimensionSpecs(survey);
   const signature = JSON.stringify(dimensions);
-  const [state] = await sql<{ slots: string[] | null; signature: string | null; dirty: boolean }[]>`
-    select s.slots, s.signature,
+  const daily = (layout: FactsLayout) => {
+    const plan = metricPlan(survey as SurveyContext, layout);
+    return { plan, signature: dailySignature(plan, options.timeZone) };
+  };
+  const [state] = await sql<{ slots: string[] | null; signature: string | null; daily_signature: string | null; dirty: boolean }[]>`
+    select s.slots, s.signature, s.daily_signature,
            exists (select 1 from analytics_dirty d left join responses r on r.id = d.response_id
                    where r.survey_id = ${survey.id} or r.id is null) as dirty
     from (select 1) one left join analytics_surveys s on s.survey_id = ${survey.id}`;
   if (state.slots && state.signature === signature && !state.dirty && keys.every((k) => state.slots!.includes(k.key))) {
-    return new FactsLayout(state.slots, dimensions);
+    const layout = new FactsLayout(state.slots, dimensions);
+    if (state.daily_signature === daily(layout).signature) return layout;
   }
 
   const reserved = await sql.reserve();
   try {
     await reserved`select pg_advisory_lock(${LOCK_CLASS}, ${lockKey(survey.id)})`;
     try {
-      const [current] = await reserved<{ slots: string[]; signature: string }[]>`
-        select slots, signature from analytics_surveys where survey_id = ${survey.id}`;
+      const [current] = await reserved<{ slots: string[]; signature: string; daily_signature: string | null }[]>`
+        select slots, signature, daily_signature from analytics_surveys where survey_id = ${survey.id}`;
+      const slots = [...(current?.slots ?? []), ...keys.map((k) => k.key).filter((key) => !current?.slots.includes(key))];
+      const layout = new FactsLayout(slots, dimensions);
+      const rollup = daily(layout);
+      let touched: DayKey[] | null;
       if (!current || current.signature !== signature) {
         // First use, or the dimensions changed: every respondent's scores are recomputed.
-        const slots = [...(current?.slots ?? []), ...keys.map((k) => k.key).filter((key) => !current?.slots.includes(key))];
-        return await buildAll(sql, survey.id, keys, new FactsLayout(slots, dimensions), signature);
+        await buildAll(sql, survey.id, keys, layout, signature);
+        touched = null;
+      } else {
+        if (slots.length > current.slots.length) {
+          // New questions in a new version: append their slots (existing rows simply have no value there).
+          await reserved`update analytics_surveys set slots = ${slots}::text[] where survey_id = ${survey.id}`;
+        }
+        // On the pool: the reserved connection only holds the lock (and has no transactions of its own).
+        touched = await refreshDirty(sql, survey.id, keys, layout, options.timeZone);
+        if (current.daily_signature !== rollup.signature) touched = null;
       }
-      const slots = [...current.slots, ...keys.map((k) => k.key).filter((key) => !current.slots.includes(key))];
-      if (slots.length > current.slots.length) {
-        // New questions in a new version: append their slots (existing rows simply have no value there).
-        await reserved`update analytics_surveys set slots = ${slots}::text[] where survey_id = ${survey.id}`;
-      }
-      const layout = new FactsLayout(slots, dimensions);
-      // On the pool: the reserved connection only holds the lock (and has no transactions of its own).
-      await refreshDirty(sql, survey.id, keys, layout);
+      await rebuildDaily(sql, survey.id, rollup.plan, options.timeZone, touched);
+      if (touched === null) await sql`update analytics_surveys set daily_signature = ${rollup.signature} where survey_id = ${survey.id}`;
       return layout;
     } finally {
       await reserved`select pg_advisory_unlock(${LOCK_CLASS}, ${lockKey(survey.id)})`;
@@ -215,8 +229,12 @@ export async function ensureFacts(sql: Sql, survey: Survey): Promise<FactsLayout
   }
 }
 
-/** Rebuilds the rows of the responses of this survey listed as changed (and forgets deleted ones). */
-async function refreshDirty(sql: Sql, surveyId: string, keys: readonly SlotKey[], layout: FactsLayout) {
+/**
+ * Rebuilds the facts of the responses of this survey listed as changed (and drops those of deleted or
+ * unfinished ones); returns the branch-days they were on before and after, for the daily rollup.
+ */
+async function refreshDirty(sql: Sql, surveyId: string, keys: readonly SlotKey[], layout: FactsLayout, timeZone: string): Promise<DayKey[]> {
+  const touched: DayKey[] = [];
   await sql.begin(async (tx) => {
     const rows = await tx<{ response_id: string }[]>`
       delete from analytics_dirty d
@@ -224,21 +242,27 @@ async function refreshDirty(sql: Sql, surveyId: string, keys: readonly SlotKey[]
                               where r.survey_id = ${surveyId} or r.id is null)
       returning d.response_id`;
     const ids = rows.map((r) => r.response_id);
+    const day = `(finished_at at time zone $3)::date::text as day`;
     for (let i = 0; i < ids.length; i += 10_000) {
       const chunk = ids.slice(i, i + 10_000);
-      await tx`delete from analytics_response_facts where response_id = any(${chunk}::uuid[])`;
-      const statement = buildStatement(surveyId, keys, layout, (id) => `${id} = any($2::uuid[])`);
-      await tx.unsafe(statement.text, [...statement.params, chunk] as never[]);
+      const before = await tx<{ branch_id: string | null; day: string }[]>`
+        delete from analytics_response_facts where response_id = any(${chunk}::uuid[])
+        returning branch_id, (finished_at at time zone ${timeZone})::date::text as day`;
+      const statement = buildStatement(surveyId, keys, layout, (id) => `${id} = any($2::uuid[])`, `returning branch_id, ${day}`);
+      const after = await tx.unsafe<{ branch_id: string | null; day: string }[]>(statement.text, [...statement.params, chunk, timeZone] as never[]);
+      for (const row of [...before, ...after]) touched.push({ branchId: row.branch_id, day: row.day });
     }
   });
+  return touched;
 }
 
 /** Builds all facts of a survey, in id ranges on parallel connections; the state row is written last. */
-async function buildAll(sql: Sql, surveyId: string, keys: readonly SlotKey[], layout: FactsLayout, signature: string): Promise<FactsLayout> {
+async function buildAll(sql: Sql, surveyId: string, keys: readonly SlotKey[], layout: FactsLayout, signature: string): Promise<void> {
   // Changes committed from here on are listed again by the triggers and picked up by the next read.
   await sql`delete from analytics_dirty d using responses r where r.id = d.response_id and r.survey_id = ${surveyId}`;
   await sql`delete from analytics_surveys where survey_id = ${surveyId}`;
   await sql`delete from analytics_response_facts where survey_id = ${surveyId}`;
+  await sql`delete from analytics_daily where survey_id = ${surveyId}`;
   const bound = (i: number) => `${Math.round((i * 0x10000) / BUILD_RANGES).toString(16).padStart(4, '0')}0000-0000-0000-0000-000000000000`;
   const ranges = Array.from({ length: BUILD_RANGES }, (_, i) => [bound(i), i === BUILD_RANGES - 1 ? null : bound(i + 1)] as const);
   let next = 0;
@@ -259,5 +283,4 @@ async function buildAll(sql: Sql, surveyId: string, keys: readonly SlotKey[], la
     insert into analytics_surveys (survey_id, slots, signature) values (${surveyId}, ${layout.slots as string[]}::text[], ${signature})
     on conflict (survey_id) do update set slots = excluded.slots, signature = excluded.signature, built_at = now()`;
   await sql`analyze analytics_response_facts`;
-  return layout;
 }

@@ -79,10 +79,14 @@ export interface Source {
   rentalAlias?: string;
   /** The timestamp the period filter and period groupings use. */
   time: string;
+  /** `time` is a calendar date of the company time zone already (the daily rollup). */
+  isDay?: boolean;
 }
 
 export const FACTS_SOURCE: Source = { branch: 'f.branch_id', customer: 'f.customer_id', rental: 'f.rental_id', time: 'f.finished_at' };
 export const INVITATIONS_SOURCE: Source = { branch: 'i.branch_id', customer: 'i.customer_id', rental: 'i.rental_id', time: 'i.created_at' };
+/** The daily rollup: branch and day only (no customer or rental: segment filters never reach it). */
+export const DAILY_SOURCE: Source = { branch: 'd.branch_id', customer: 'null::uuid', rental: 'null::uuid', time: 'd.day', isDay: true };
 export const RENTALS_SOURCE: Source = { branch: 'x.pickup_branch_id', customer: 'x.customer_id', rental: 'x.id', rentalAlias: 'x', time: 'x.returned_at' };
 
 export interface ScopeSql {
@@ -126,7 +130,9 @@ export function scopeSql(
     let keyExpr: Fragment;
     let labelExpr: Fragment | null = null;
     if (isPeriod(key)) {
-      keyExpr = sql`to_char(date_trunc(${key}, ${sql.unsafe(source.time)} at time zone ${filters.timeZone}), 'YYYY-MM-DD')`;
+      keyExpr = source.isDay
+        ? sql`to_char(date_trunc(${key}, ${sql.unsafe(source.time)}::timestamp), 'YYYY-MM-DD')`
+        : sql`to_char(date_trunc(${key}, ${sql.unsafe(source.time)} at time zone ${filters.timeZone}), 'YYYY-MM-DD')`;
     } else {
       switch (key) {
         case 'branch':
@@ -172,8 +178,13 @@ export function scopeSql(
   const period = options.period ?? { from: filters.from, to: filters.to };
   const time = sql.unsafe(source.time);
   const conditions: Fragment[] = [sql`true`];
-  if (period.from) conditions.push(sql`${time} >= ${dayStart(sql, period.from, filters.timeZone)}`);
-  if (period.to) conditions.push(sql`${time} < ${dayEnd(sql, period.to, filters.timeZone)}`);
+  if (source.isDay) {
+    if (period.from) conditions.push(sql`${time} >= ${period.from}::date`);
+    if (period.to) conditions.push(sql`${time} <= ${period.to}::date`);
+  } else {
+    if (period.from) conditions.push(sql`${time} >= ${dayStart(sql, period.from, filters.timeZone)}`);
+    if (period.to) conditions.push(sql`${time} < ${dayEnd(sql, period.to, filters.timeZone)}`);
+  }
   const branch = sql.unsafe(source.branch);
   if (filters.branchIds) conditions.push(sql`${branch} = any(${filters.branchIds}::uuid[])`);
   if (filters.regions) conditions.push(sql`${branch} in (select id from branches where region = any(${filters.regions}::text[]))`);

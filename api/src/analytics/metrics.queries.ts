@@ -5,6 +5,7 @@ import type { Sql } from '../db/client.ts';
 import type { DimensionItem, Locale } from '../surveys/definition/index.ts';
 import type { FactsLayout } from './facts.ts';
 import type { AnalyticsFilters } from './filters.queries.ts';
+import { dailyCells, dailyServes } from './daily.ts';
 import { FACTS_SOURCE, analyticsRead, ordinals, scopeSql } from './filters.queries.ts';
 import type { GroupBy } from './filters.schemas.ts';
 import type { SurveyContext } from './survey-context.ts';
@@ -71,7 +72,7 @@ export interface CellSums {
   problems: { n: number; sum: number; sumSquares: number; any: number };
 }
 
-interface CellRow {
+export interface CellRow {
   [key: string]: unknown;
   wb: string | null;
   responses: number;
@@ -104,12 +105,9 @@ export interface CellQuery {
   period?: { from: string | null; to: string | null };
 }
 
-/** Runs the pass; one CellSums per group (× branch). */
-export async function metricCells(sql: Sql, filters: AnalyticsFilters, plan: MetricPlan, query: CellQuery): Promise<CellSums[]> {
-  const scope = scopeSql(sql, FACTS_SOURCE, filters, query.keys, { lang: query.lang, period: query.period });
-  const keyCount = scope.keyCount;
-  const columns = [
-    query.byBranch ? 'f.branch_id as wb' : 'null::uuid as wb',
+/** The per-response columns the cell sums are taken over, read from the facts row `f`. */
+export function factColumns(plan: MetricPlan): string[] {
+  return [
     `${plan.nps ?? 'null::float8'} as nps`,
     `${plan.csat ?? 'null::float8'} as csat`,
     `${plan.problems ?? 'null::float8'} as pp`,
@@ -117,14 +115,17 @@ export async function metricCells(sql: Sql, filters: AnalyticsFilters, plan: Met
     ...plan.items.map((item) => `${item.source} as ${item.column}`),
     ...plan.dimensions.map((d) => `${d.source} as ${d.column}`),
   ];
-  const top2From = plan.csatMax - 1;
-  const aggregates = [
+}
+
+/** The sums of a cell over those columns, in the order of the analytics_daily columns. */
+export function cellAggregates(plan: MetricPlan): string[] {
+  return [
     'count(*)::int as responses',
     'count(nps)::int as nps_n',
     'count(*) filter (where nps >= 9)::int as promoters',
     'count(*) filter (where nps <= 6)::int as detractors',
     'count(csat)::int as csat_n',
-    `count(*) filter (where csat >= ${top2From})::int as csat_top2`,
+    `count(*) filter (where csat >= ${plan.csatMax - 1})::int as csat_top2`,
     'coalesce(sum(csat), 0)::float8 as csat_sum',
     `${intArray(plan.items.map((i) => `count(${i.column})`))} as item_n`,
     `${floatArray(plan.items.map((i) => `coalesce(sum(${i.column}), 0)`))} as item_sum`,
@@ -137,17 +138,33 @@ export async function metricCells(sql: Sql, filters: AnalyticsFilters, plan: Met
     'coalesce(sum(pp * pp), 0)::float8 as pp_sumsq',
     'count(*) filter (where pp > 0)::int as pp_any',
   ];
+}
+
+/**
+ * One CellSums per group (× branch). Without segment filters or segment groupings the daily rollup
+ * has every number needed (branch and day are its keys); otherwise one pass over the facts.
+ */
+export async function metricCells(sql: Sql, filters: AnalyticsFilters, plan: MetricPlan, query: CellQuery): Promise<CellSums[]> {
+  if (dailyServes(filters, query.keys)) return dailyCells(sql, filters, plan, query);
+  const scope = scopeSql(sql, FACTS_SOURCE, filters, query.keys, { lang: query.lang, period: query.period });
+  const keyCount = scope.keyCount;
+  const columns = [query.byBranch ? 'f.branch_id as wb' : 'null::uuid as wb', ...factColumns(plan)];
   const keyColumns = Array.from({ length: keyCount }, (_, i) => `k${i}, l${i}`);
   const groupCount = keyCount * 2 + 1;
   const rows = await analyticsRead(sql, (tx) => tx<CellRow[]>`
-    select ${sql.unsafe([...keyColumns, 'wb', ...aggregates].join(', '))}
+    select ${sql.unsafe([...keyColumns, 'wb', ...cellAggregates(plan)].join(', '))}
     from (
       select ${scope.keys ? sql`${scope.keys}, ` : sql``}${sql.unsafe(columns.join(', '))}
       from analytics_response_facts f ${scope.joins}
       where f.survey_id = ${filters.surveyId} and ${scope.where}
     ) t
     group by ${sql.unsafe(ordinals(groupCount))}`);
-  return rows.map((row) => ({
+  return rows.map((row) => cellOf(row, keyCount));
+}
+
+/** A result row (k0, l0, …, wb and the sums) as CellSums. */
+export function cellOf(row: CellRow, keyCount: number): CellSums {
+  return {
     keys: Array.from({ length: keyCount }, (_, i) => String(row[`k${i}`])),
     labels: Array.from({ length: keyCount }, (_, i) => String(row[`l${i}`])),
     branchId: row.wb,
@@ -158,7 +175,7 @@ export async function metricCells(sql: Sql, filters: AnalyticsFilters, plan: Met
     dimensions: { n: row.dim_n },
     csi: { n: row.csi_n, sum: row.csi_sum, sumSquares: row.csi_sumsq },
     problems: { n: row.pp_n, sum: row.pp_sum, sumSquares: row.pp_sumsq, any: row.pp_any },
-  }));
+  };
 }
 
 /** Sums of several cells (a group over its branches, the total over the groups). */

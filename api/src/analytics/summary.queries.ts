@@ -35,7 +35,7 @@ export async function prepare(
 ): Promise<AnalyticsRequest> {
   const survey = await loadSurveyContext(sql, query.survey);
   const filters = await resolveFilters(sql, query, options);
-  const layout = await ensureFacts(sql, survey);
+  const layout = await ensureFacts(sql, survey, { timeZone: options.timeZone });
   return { survey, filters, plan: metricPlan(survey, layout), layout, locale: localeOf(survey, query.lang) };
 }
 

@@ -705,8 +705,8 @@ export const distributionState = pgTable('distribution_state', {
 // Analytics (api/src/analytics): a rollup with one row per finished response, so the analytics
 // queries read about a twentieth of the rows of `answers`. `values[k]` is the answer in slot k of
 // the survey's layout (analytics_surveys.slots: "question" or "question.item"; a problems checklist
-// holds its number of problems). Statement-level triggers on answers and responses (migration
-// 0005_analytics_facts) list changed responses in analytics_dirty; the analytics API brings those rows up to date
+// holds its number of problems). Statement-level triggers on answers and responses (migrations
+// 0005_analytics_facts, 0010_analytics_daily) list changed responses in analytics_dirty; the analytics API brings those rows up to date
 // before it reads (api/src/analytics/facts.ts). Nothing else writes these tables.
 // ---------------------------------------------------------------------------------------------
 

@@ -106,15 +106,12 @@ async function resolveBranches(sql: SqlClient, rows: RentalRow[], results: RowRe
   const byCode = new Map(known.map((b) => [b.code, { id: b.id, code: b.code, timeZone: b.time_zone }]));
 
   // Rows naming an unknown branch by code are rejected before anything is written for them.
+  const definedInline = new Set(rows.flatMap((r) => [r.pickupBranch, r.returnBranch]).filter((b): b is BranchInput => typeof b === 'object').map((b) => b.code));
   const inline = new Map<string, BranchInput>();
   rows.forEach((r, i) => {
     const errors: RowError[] = [];
     for (const [field, ref] of [['pickupBranch', r.pickupBranch], ['returnBranch', r.returnBranch]] as const) {
-      if (typeof ref === 'string') {
-        if (!byCode.has(ref) && !rows.some((o) => typeof o.pickupBranch === 'object' && o.pickupBranch.code === ref) && !rows.some((o) => typeof o.returnBranch === 'object' && o.returnBranch.code === ref)) {
-          errors.push({ path: field, message: `no branch with code "${ref}"` });
-        }
-      }
+      if (typeof ref === 'string' && !byCode.has(ref) && !definedInline.has(ref)) errors.push({ path: field, message: `no branch with code "${ref}"` });
     }
     if (errors.length > 0) results[i] = { status: 'rejected', errors, reason: 'unknown_branch' };
   });

@@ -59,8 +59,6 @@ export async function refreshSegmentsIfStale(deps: AppDeps): Promise<boolean> {
     from distribution_state s where s.key = 'segments'`;
   const due = !state || state.stale || !state.at || now.getTime() - Date.parse(state.at) > DAY_MS;
   if (!due) return false;
-  const [{ any }] = await deps.sql<{ any: boolean }[]>`select exists (select 1 from customers) as any`;
-  if (!any && state) return false;
   await refreshSegments(deps.sql, now);
   return true;
 }

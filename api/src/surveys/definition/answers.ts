@@ -88,6 +88,12 @@ function fault(
     : { questionId, itemId, code, message: { en, 'zh-CN': zh } };
 }
 
+/** NUL and unpaired UTF-16 surrogates: not text, and PostgreSQL cannot store them. */
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const unstorableText = (id: string) =>
+  fault(id, 'wrong_type', 'The text contains characters that are not allowed.', '文字中含有不允许的字符。');
+
 const wrongType = (id: string, expected: string, expectedZh: string, itemId?: string) =>
   fault(id, 'wrong_type', `Expected ${expected}.`, `答案格式错误：应为${expectedZh}。`, itemId);
 
@@ -115,6 +121,7 @@ function checkOther(out: AnswerFault[], question: Question, other: unknown, chos
     out.push(wrongType(id, '"other" to be a string', '“其他”为文本'));
     return;
   }
+  if (UNSTORABLE_TEXT.test(other)) out.push(unstorableText(id));
   const otherId = 'other' in question && question.other ? question.other.id : undefined;
   if (other.trim() !== '' && (otherId === undefined || !chosen.includes(otherId))) {
     out.push(
@@ -143,6 +150,7 @@ function checkValue(out: AnswerFault[], q: Question, value: unknown): void {
         out.push(wrongType(id, 'a text', '文本'));
         return;
       }
+      if (UNSTORABLE_TEXT.test(value)) out.push(unstorableText(id));
       const limit = textLimit(q);
       if (value.length > limit) {
         out.push(fault(id, 'too_long', `The text may be at most ${limit} characters.`, `文字最多 ${limit} 个字。`));
