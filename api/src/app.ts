@@ -6,6 +6,7 @@ import { casesRouter } from './cases/cases.index.ts';
 import { distributionRouter } from './distribution/distribution.index.ts';
 import { createApp, createRouter } from './lib/create-app.ts';
 import type { AppDeps } from './lib/types.ts';
+import { respondRateLimit } from './responses/rate-limit.ts';
 import { explorerRouter, respondRouter } from './responses/responses.index.ts';
 import { surveysRouter } from './surveys/surveys.index.ts';
 
@@ -28,6 +29,8 @@ const healthRouter = createRouter().openapi(health, async (c) => {
 /** The whole API, mounted under /api. */
 export function buildApp(deps: AppDeps) {
   const app = createApp(deps);
+  // Before every router, so that all survey-link endpoints (opt-out included) count.
+  app.use('/api/respond/*', respondRateLimit);
   const routers = [healthRouter, accessRouter, surveysRouter, distributionRouter, respondRouter, explorerRouter, analyticsRouter, casesRouter];
   for (const router of routers) app.route('/api', router);
   app.doc31('/api/openapi.json', {

@@ -48,6 +48,10 @@ export const envSchema = z.object({
   SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
   // Customers' personal data is erased this many days after their last rental (0 = never).
   PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().int().min(0).default(730),
+  // Survey-link endpoints (/api/respond/<token>…): requests allowed per window, per token and per client address.
+  RESPOND_RATE_PER_TOKEN: z.coerce.number().int().min(1).default(60),
+  RESPOND_RATE_PER_IP: z.coerce.number().int().min(1).default(300),
+  RESPOND_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -191,6 +191,20 @@ describe('GET /api/analytics/summary', () => {
       // Counts stay raw.
       expect(group.nps.n).toBe(defined(responses.filter((r) => codes.includes(r.branch)).map((r) => r.answers.nps)).length);
     }
+    // The total is post-stratified over all branches.
+    const N = rentalsIn.length;
+    const n = responses.length;
+    let sw = 0;
+    let swy = 0;
+    for (const b of BRANCHES) {
+      const rs = responses.filter((r) => r.branch === b.code);
+      if (rs.length === 0) continue;
+      const w = rentalsIn.filter((x) => x.branch === b.code).length / N / (rs.length / n);
+      const values = defined(rs.map((r) => r.answers.nps));
+      sw += w * values.length;
+      swy += w * values.reduce((a, v) => a + (v >= 9 ? 1 : v <= 6 ? -1 : 0), 0);
+    }
+    expectClose(body.total.nps.score, (100 * swy) / sw);
   });
 
   it('limits a branch manager to their branches, and needs credentials', async () => {
@@ -393,6 +407,16 @@ describe('GET /api/analytics/drivers', () => {
     const { body: region } = await get('drivers', { region: '华北' });
     const north = complete(dimensionDrivers.map((f) => (r: TestResponse) => (r.branch.startsWith('BJ') ? f(r) : null)));
     expect(region.n).toBe(north.y.length);
+    expectClose(region.r2, ols(north.y, north.columns).r2);
+
+    // A customer segment is not in the daily rollup: the same analysis from one pass over the facts.
+    const tierOf = new Map(data.customers.map((c) => [c.id, c.tier]));
+    const { body: tierA } = await get('drivers', { tier: 'A' });
+    const a = complete(dimensionDrivers.map((f) => (r: TestResponse) => (tierOf.get(r.customer) === 'A' ? f(r) : null)));
+    expect(tierA.n).toBe(a.y.length);
+    expectClose(tierA.r2, ols(a.y, a.columns).r2);
+    const weightsA = relativeWeightsFromData(a.y, a.columns);
+    tierA.drivers.forEach((d: any, j: number) => expectClose(d.weight, weightsA[j]));
   });
 
   it('refuses what it cannot compute with 422', async () => {

@@ -31,6 +31,7 @@ const DAILY_COLUMNS = [
 /** What the rollup's numbers depend on besides the facts: which slots feed which sum, and the days' time zone. */
 export function dailySignature(plan: MetricPlan, timeZone: string): string {
   return JSON.stringify({
+    version: 2,
     timeZone,
     nps: plan.nps,
     csat: plan.csat,
@@ -64,10 +65,13 @@ export async function rebuildDaily(sql: Sql, surveyId: string, plan: MetricPlan,
     }
     const first = days ? days.reduce((a, b) => (a < b ? a : b)) : null;
     const last = days ? days.reduce((a, b) => (a > b ? a : b)) : null;
+    const drivers = driverVariables(plan);
     await tx`
-      insert into analytics_daily (survey_id, branch_id, day, ${tx.unsafe(DAILY_COLUMNS.join(', '))})
-      select ${surveyId}, branch_id, day, ${tx.unsafe(cellAggregates(plan).join(', '))}
+      insert into analytics_daily (survey_id, branch_id, day, ${tx.unsafe(DAILY_COLUMNS.join(', '))}, driver_n, driver_sums, driver_products)
+      select ${surveyId}, branch_id, day, ${tx.unsafe([...cellAggregates(plan), ...drivers.aggregates].join(', '))}
       from (
+        select t0.*, ${tx.unsafe(drivers.columns.join(', '))}
+        from (
         select f.branch_id, ${day} as day, ${tx.unsafe(factColumns(plan).join(', '))}
         from analytics_response_facts f
         where f.survey_id = ${surveyId}
@@ -79,9 +83,31 @@ export async function rebuildDaily(sql: Sql, surveyId: string, plan: MetricPlan,
                                where k.day = ${day} and k.branch_id is not distinct from f.branch_id)`
               : tx``
           }
+        ) t0
       ) t
       group by branch_id, day`;
   });
+}
+
+/**
+ * The default driver analysis (the recommend question on the dimensions that have items, listwise
+ * complete): per branch-day n, Σx and the upper triangle of Σx·x, in the order drivers.queries uses.
+ */
+export function driverVariables(plan: MetricPlan) {
+  if (!plan.nps) return { columns: ['null::float8 as c_none'], aggregates: ['0', `'{}'::float8[]`, `'{}'::float8[]`] };
+  const vars = ['nps', ...plan.dimensions.filter((d) => d.items.length > 0).map((d) => d.column)];
+  const complete = vars.map((v) => `${v} is not null`).join(' and ');
+  const columns = vars.map((v) => `case when ${complete} then ${v} end as c_${v}`);
+  const products: string[] = [];
+  for (let i = 0; i < vars.length; i++) for (let j = i; j < vars.length; j++) products.push(`coalesce(sum(c_${vars[i]} * c_${vars[j]}), 0)`);
+  return {
+    columns,
+    aggregates: [
+      'count(c_nps)::int',
+      `array[${vars.map((v) => `coalesce(sum(c_${v}), 0)`).join(', ')}]::float8[]`,
+      `array[${products.join(', ')}]::float8[]`,
+    ],
+  };
 }
 
 /** Whether the rollup can answer: keys and filters only by branch, region and period. */
@@ -91,50 +117,45 @@ export function dailyServes(filters: AnalyticsFilters, keys: readonly GroupBy[])
   return !segmentFilter && keys.every((k) => rollupKeys.includes(k));
 }
 
-/** metricCells from the rollup: scalar sums in one query, the item and dimension arrays summed by position. */
+/** metricCells from the rollup: one GROUP BY over branch-days, arrays summed position by position. */
 export async function dailyCells(sql: Sql, filters: AnalyticsFilters, plan: MetricPlan, query: CellQuery): Promise<CellSums[]> {
   const scope = scopeSql(sql, DAILY_SOURCE, filters, query.keys, { lang: query.lang, period: query.period });
   const keyCount = scope.keyCount;
   const keyColumns = Array.from({ length: keyCount }, (_, i) => `k${i}, l${i}`);
-  const select = sql`${scope.keys ? sql`${scope.keys}, ` : sql``}${sql.unsafe(query.byBranch ? 'd.branch_id as wb' : 'null::uuid as wb')}`;
-  const from = sql`from analytics_daily d ${scope.joins}`;
-  const where = sql`where d.survey_id = ${filters.surveyId} and ${scope.where}`;
-  const scalars = DAILY_COLUMNS.filter((c) => !['item_n', 'item_sum', 'dim_n'].includes(c));
-  const group = ordinals(keyCount * 2 + 1);
-  type ArrayRow = Record<string, unknown> & { wb: string | null; i: number; n: number; s: number };
-  const [rows, items, dims] = await analyticsRead(sql, async (tx) => [
-    await tx<Record<string, unknown>[]>`
-      select ${select}, ${tx.unsafe(scalars.map((c) => `sum(${c})::${c.endsWith('_sum') || c.endsWith('sumsq') ? 'float8' : 'int'} as ${c}`).join(', '))}
-      ${from} ${where}
-      group by ${tx.unsafe(group)}`,
-    await tx<ArrayRow[]>`
-      select ${select}, u.i::int as i, sum(u.n)::int as n, sum(u.s)::float8 as s
-      ${from} cross join lateral unnest(d.item_n, d.item_sum) with ordinality u(n, s, i) ${where}
-      group by ${tx.unsafe(group)}, ${tx.unsafe(String(keyCount * 2 + 2))}`,
-    await tx<ArrayRow[]>`
-      select ${select}, u.i::int as i, sum(u.n)::int as n, 0::float8 as s
-      ${from} cross join lateral unnest(d.dim_n) with ordinality u(n, i) ${where}
-      group by ${tx.unsafe(group)}, ${tx.unsafe(String(keyCount * 2 + 2))}`,
-  ]);
-  const id = (row: Record<string, unknown>) => [...keyColumns.flatMap((c) => c.split(', ').map((k) => String(row[k]))), String(row.wb)].join('|');
-  const byId = new Map<string, CellRow>();
-  for (const row of rows) {
-    byId.set(id(row), {
-      ...row,
-      item_n: new Array(plan.items.length).fill(0),
-      item_sum: new Array(plan.items.length).fill(0),
-      dim_n: new Array(plan.dimensions.length).fill(0),
-    } as CellRow);
-  }
-  for (const row of items) {
-    const cell = byId.get(id(row));
-    if (!cell || row.i > plan.items.length) continue;
-    cell.item_n[row.i - 1] = row.n;
-    cell.item_sum[row.i - 1] = row.s;
-  }
-  for (const row of dims) {
-    const cell = byId.get(id(row));
-    if (cell && row.i <= plan.dimensions.length) cell.dim_n[row.i - 1] = row.n;
-  }
-  return [...byId.values()].map((row) => cellOf(row, keyCount));
+  const positions = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+  const sumArray = (column: string, n: number, type: 'int' | 'float8') =>
+    n === 0 ? `'{}'::${type}[]` : `array[${positions(n).map((i) => `sum(${column}[${i}])`).join(', ')}]::${type}[] as ${column}`;
+  const sums = DAILY_COLUMNS.map((c) => {
+    if (c === 'item_n') return sumArray('item_n', plan.items.length, 'int');
+    if (c === 'item_sum') return sumArray('item_sum', plan.items.length, 'float8');
+    if (c === 'dim_n') return sumArray('dim_n', plan.dimensions.length, 'int');
+    return `sum(${c})::${c.endsWith('_sum') || c.endsWith('sumsq') ? 'float8' : 'int'} as ${c}`;
+  });
+  const rows = await analyticsRead(sql, (tx) => tx<CellRow[]>`
+    select ${keyColumns.length > 0 ? tx.unsafe(`${keyColumns.join(', ')}, `) : tx``}wb, ${tx.unsafe(sums.join(', '))}
+    from (
+      select ${scope.keys ? sql`${scope.keys}, ` : sql``}${sql.unsafe(query.byBranch ? 'd.branch_id as wb' : 'null::uuid as wb')},
+             ${sql.unsafe(DAILY_COLUMNS.map((c) => `d.${c}`).join(', '))}
+      from analytics_daily d ${scope.joins}
+      where d.survey_id = ${filters.surveyId} and ${scope.where}
+    ) t
+    group by ${tx.unsafe(ordinals(keyCount * 2 + 1))}`);
+  return rows.map((row) => cellOf(row, keyCount));
+}
+
+/** The driver sums over the rollup (branch, region and period filters only): one row, like the facts pass. */
+export async function dailyDriverSums(sql: Sql, filters: AnalyticsFilters, plan: MetricPlan, variables: number) {
+  const scope = scopeSql(sql, DAILY_SOURCE, filters, []);
+  const positions = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+  const sumArray = (column: string, n: number, type: 'int' | 'float8') =>
+    n === 0 ? `'{}'::${type}[]` : `array[${positions(n).map((i) => `coalesce(sum(${column}[${i}]), 0)`).join(', ')}]::${type}[]`;
+  const [row] = await analyticsRead(sql, (tx) => tx<{ n: number; with_outcome: number; sums: number[]; products: number[]; item_n: number[]; item_sum: number[] }[]>`
+    select coalesce(sum(driver_n), 0)::int as n, coalesce(sum(nps_n), 0)::int as with_outcome,
+           ${tx.unsafe(sumArray('driver_sums', variables, 'float8'))} as sums,
+           ${tx.unsafe(sumArray('driver_products', (variables * (variables + 1)) / 2, 'float8'))} as products,
+           ${tx.unsafe(sumArray('item_n', plan.items.length, 'int'))} as item_n,
+           ${tx.unsafe(sumArray('item_sum', plan.items.length, 'float8'))} as item_sum
+    from analytics_daily d ${scope.joins}
+    where d.survey_id = ${filters.surveyId} and ${scope.where}`);
+  return row;
 }

@@ -5,6 +5,7 @@
 import type { Sql } from '../db/client.ts';
 import { ProblemError, badRequest } from '../lib/problem.ts';
 import type { DriversQuery } from './drivers.schemas.ts';
+import { dailyDriverSums, dailyServes } from './daily.ts';
 import { FACTS_SOURCE, analyticsRead, scopeSql } from './filters.queries.ts';
 import type { MetricPlan, PlanItem } from './metrics.queries.ts';
 import {
@@ -66,6 +67,55 @@ function performanceOf(plan: MetricPlan, driver: Driver, itemN: number[], itemSu
   return weights > 0 ? weighted / weights : null;
 }
 
+interface DriverSums {
+  n: number;
+  with_outcome: number;
+  sums: number[];
+  products: number[];
+  item_n: number[];
+  item_sum: number[];
+}
+
+/**
+ * One pass over the facts: rows are grouped by whether they are listwise complete, so the complete
+ * group's sums are the correlation sums (on plain columns, each driver evaluated once per row), and both
+ * groups together give the item sums behind each driver's performance.
+ */
+async function factsDriverSums(sql: Sql, req: AnalyticsRequest, outcomeColumn: string, drivers: Driver[]): Promise<DriverSums> {
+  const { plan, filters } = req;
+  const scope = scopeSql(sql, FACTS_SOURCE, filters, []);
+  const vars = ['y', ...drivers.map((_, j) => `x${j}`)];
+  const columns = [`${outcomeColumn} as y`, ...drivers.map((d, j) => `${d.source} as x${j}`), ...plan.items.map((item) => `${item.source} as ${item.column}`)];
+  const complete = vars.map((v) => `${v} is not null`).join(' and ');
+  const sums = vars.map((v) => `coalesce(sum(${v}), 0)`);
+  const products: string[] = [];
+  for (let i = 0; i < vars.length; i++) for (let j = i; j < vars.length; j++) products.push(`coalesce(sum(${vars[i]} * ${vars[j]}), 0)`);
+  const itemN = plan.items.map((i) => `count(${i.column})`);
+  const itemSum = plan.items.map((i) => `coalesce(sum(${i.column}), 0)`);
+  const list = (parts: string[], type: string) => (parts.length === 0 ? `'{}'::${type}[]` : `array[${parts.join(', ')}]::${type}[]`);
+  const groups = await analyticsRead(sql, (tx) => tx<(Omit<DriverSums, 'n'> & { complete: boolean; rows: number })[]>`
+    select ${sql.unsafe(`(${complete})`)} as complete, count(*)::int as rows, count(y)::int as with_outcome,
+           ${sql.unsafe(list(sums, 'float8'))} as sums,
+           ${sql.unsafe(list(products, 'float8'))} as products,
+           ${sql.unsafe(list(itemN, 'int'))} as item_n,
+           ${sql.unsafe(list(itemSum, 'float8'))} as item_sum
+    from (
+      select ${sql.unsafe(columns.join(', '))}
+      from analytics_response_facts f ${scope.joins}
+      where f.survey_id = ${filters.surveyId} and ${scope.where}
+    ) t
+    group by 1`);
+  const full = groups.find((g) => g.complete);
+  return {
+    n: full?.rows ?? 0,
+    with_outcome: groups.reduce((acc, g) => acc + g.with_outcome, 0),
+    sums: full?.sums ?? [],
+    products: full?.products ?? [],
+    item_n: plan.items.map((_, i) => groups.reduce((acc, g) => acc + g.item_n[i], 0)),
+    item_sum: plan.items.map((_, i) => groups.reduce((acc, g) => acc + g.item_sum[i], 0)),
+  };
+}
+
 const sign = (x: number): -1 | 0 | 1 => (x > 0 ? 1 : x < 0 ? -1 : 0);
 
 export async function buildDrivers(sql: Sql, query: DriversQuery, options: { timeZone: string; branchScope: string[] | null }) {
@@ -91,40 +141,10 @@ export async function buildDrivers(sql: Sql, query: DriversQuery, options: { tim
     );
   }
 
-  // One pass: rows are grouped by whether they are listwise complete, so the complete group's sums are
-  // the correlation sums (computed on plain columns, each driver evaluated once per row), and both
-  // groups together give the item sums behind each driver's performance.
-  const scope = scopeSql(sql, FACTS_SOURCE, filters, []);
-  const vars = ['y', ...drivers.map((_, j) => `x${j}`)];
-  const columns = [`${outcomeColumn} as y`, ...drivers.map((d, j) => `${d.source} as x${j}`), ...plan.items.map((item) => `${item.source} as ${item.column}`)];
-  const complete = vars.map((v) => `${v} is not null`).join(' and ');
-  const sums = vars.map((v) => `coalesce(sum(${v}), 0)`);
-  const products: string[] = [];
-  for (let i = 0; i < vars.length; i++) for (let j = i; j < vars.length; j++) products.push(`coalesce(sum(${vars[i]} * ${vars[j]}), 0)`);
-  const itemN = plan.items.map((i) => `count(${i.column})`);
-  const itemSum = plan.items.map((i) => `coalesce(sum(${i.column}), 0)`);
-  const list = (parts: string[], type: string) => (parts.length === 0 ? `'{}'::${type}[]` : `array[${parts.join(', ')}]::${type}[]`);
-  const groups = await analyticsRead(sql, (tx) => tx<{ complete: boolean; rows: number; with_outcome: number; sums: number[]; products: number[]; item_n: number[]; item_sum: number[] }[]>`
-    select ${sql.unsafe(`(${complete})`)} as complete, count(*)::int as rows, count(y)::int as with_outcome,
-           ${sql.unsafe(list(sums, 'float8'))} as sums,
-           ${sql.unsafe(list(products, 'float8'))} as products,
-           ${sql.unsafe(list(itemN, 'int'))} as item_n,
-           ${sql.unsafe(list(itemSum, 'float8'))} as item_sum
-    from (
-      select ${sql.unsafe(columns.join(', '))}
-      from analytics_response_facts f ${scope.joins}
-      where f.survey_id = ${filters.surveyId} and ${scope.where}
-    ) t
-    group by 1`);
-  const full = groups.find((g) => g.complete);
-  const row = {
-    n: full?.rows ?? 0,
-    with_outcome: groups.reduce((acc, g) => acc + g.with_outcome, 0),
-    sums: full?.sums ?? [],
-    products: full?.products ?? [],
-    item_n: plan.items.map((_, i) => groups.reduce((acc, g) => acc + g.item_n[i], 0)),
-    item_sum: plan.items.map((_, i) => groups.reduce((acc, g) => acc + g.item_sum[i], 0)),
-  };
+  // The default analysis without segment filters is summed from the daily rollup; anything else is one
+  // pass over the facts.
+  const fromDaily = outcomeId === survey.metrics.nps && query.drivers === 'dimensions' && dailyServes(filters, []);
+  const row = fromDaily ? await dailyDriverSums(sql, filters, plan, drivers.length + 1) : await factsDriverSums(sql, req, outcomeColumn, drivers);
 
   const n = row.n;
   if (n < p + 2) {
@@ -134,7 +154,7 @@ export async function buildDrivers(sql: Sql, query: DriversQuery, options: { tim
       { n, required: p + 2 },
     );
   }
-  const size = vars.length;
+  const size = p + 1;
   const crossProducts = Array.from({ length: size }, () => new Array<number>(size).fill(0));
   let k = 0;
   for (let i = 0; i < size; i++) for (let j = i; j < size; j++) crossProducts[i][j] = row.products[k++];

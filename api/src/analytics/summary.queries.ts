@@ -92,9 +92,14 @@ export async function groupedBlocks(
   const weighted = options.weight === 'branchVolume';
   const period = options.period ?? { from: req.filters.from, to: req.filters.to };
   const cells = await metricCells(sql, req.filters, req.plan, { keys: [groupBy], byBranch: weighted, lang: req.locale, period });
-  const [groupVolumes, totalVolumes] = weighted
-    ? await Promise.all([branchVolumes(sql, req.filters, groupBy, period), branchVolumes(sql, req.filters, 'none', period)])
-    : [null, null];
+  const groupVolumes = weighted ? await branchVolumes(sql, req.filters, groupBy, period) : null;
+  // Every rental is in exactly one group, so the total's volume of a branch is the sum over the groups.
+  let totalVolumes: Map<string, Map<string, number>> | null = null;
+  if (groupVolumes) {
+    const all = new Map<string, number>();
+    for (const volumes of groupVolumes.values()) for (const [branch, n] of volumes) all.set(branch, (all.get(branch) ?? 0) + n);
+    totalVolumes = new Map([['all', all]]);
+  }
 
   const byKey = new Map<string, { label: string; cells: CellSums[] }>();
   for (const cell of cells) {

@@ -774,6 +774,11 @@ export const analyticsDaily = pgTable(
     ppSum: doublePrecision('pp_sum').notNull(),
     ppSumsq: doublePrecision('pp_sumsq').notNull(),
     ppAny: integer('pp_any').notNull(),
+    // Driver analysis with the default outcome (recommend) on the dimensions: the listwise-complete n,
+    // Σx and the upper triangle of Σx·x over [y, dimension scores …].
+    driverN: integer('driver_n').notNull().default(0),
+    driverSums: doublePrecision('driver_sums').array().notNull().default(sql`'{}'`),
+    driverProducts: doublePrecision('driver_products').array().notNull().default(sql`'{}'`),
   },
   (t) => [unique('analytics_daily_key_uq').on(t.surveyId, t.day, t.branchId).nullsNotDistinct()],
 );

@@ -31,12 +31,59 @@ export function decoder(encoding: string): Transform {
   });
 }
 
-/** Records of a CSV file, header first. */
-export function csvRecords(path: string, encoding: string, onBytes?: (n: number) => void): AsyncIterable<string[]> {
+/**
+ * Records of a CSV file, header first. papaparse parses each chunk of text as it arrives (its `chunk`
+ * callback: all rows of a chunk at once); when the consumer falls behind, the file stream is paused —
+ * never papaparse itself, whose pause / resume re-parses the rest of a chunk.
+ */
+export async function* csvRecords(path: string, encoding: string, onBytes?: (n: number) => void): AsyncGenerator<string[]> {
   const file = createReadStream(path, { highWaterMark: 256 * 1024 });
   if (onBytes) file.on('data', (chunk) => onBytes((chunk as Buffer).length));
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: 'greedy' }) as unknown as NodeJS.ReadWriteStream;
-  return file.pipe(decoder(encoding)).pipe(parser) as unknown as AsyncIterable<string[]>;
+  const text = file.pipe(decoder(encoding));
+  const chunks: string[][][] = [];
+  let finished = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  file.on('error', (error) => {
+    failure = error;
+    signal();
+  });
+  Papa.parse<string[], NodeJS.ReadableStream>(text, {
+    skipEmptyLines: 'greedy',
+    chunk: (results: Papa.ParseResult<string[]>) => {
+      chunks.push(results.data);
+      if (chunks.length >= 4) text.pause();
+      signal();
+    },
+    complete: () => {
+      finished = true;
+      signal();
+    },
+    error: (error: Error) => {
+      failure = error;
+      signal();
+    },
+  });
+  try {
+    for (;;) {
+      const rows = chunks.shift();
+      if (rows) {
+        if (chunks.length < 2 && text.isPaused()) text.resume();
+        yield* rows;
+        continue;
+      }
+      if (failure) throw failure;
+      if (finished) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    file.destroy();
+  }
 }
 
 interface ImportRow {

@@ -1,4 +1,6 @@
-import type { AppRouteHandler } from '../lib/types.ts';
+import type { Context } from 'hono';
+import { ProblemError } from '../lib/problem.ts';
+import type { AppBindings, AppRouteHandler } from '../lib/types.ts';
 import { openRespondSession, saveRespondAnswers, submitRespondAnswers } from './respond.queries.ts';
 import type { OpenSessionRoute, SaveAnswersRoute, SubmitAnswersRoute } from './respond.routes.ts';
 
@@ -13,14 +15,28 @@ export const openSession: AppRouteHandler<OpenSessionRoute> = async (c) => {
   return c.json({ ...session, optOutUrl: `${publicUrl}/s/${token}/opt-out` }, 200);
 };
 
+/**
+ * JSON.parse keeps a "__proto__" key as an own property, but request validation copies the answers into
+ * a new object and drops it silently: it is refused here, from the body as sent, like any unknown question.
+ */
+async function refusePrototypeKey(c: Context<AppBindings>) {
+  const body: unknown = await c.req.json();
+  const answers = typeof body === 'object' && body !== null ? (body as { answers?: unknown }).answers : undefined;
+  if (typeof answers === 'object' && answers !== null && Object.prototype.hasOwnProperty.call(answers, '__proto__')) {
+    throw new ProblemError(400, 'Invalid answers', '1 answer(s) could not be accepted', [{ path: '__proto__', code: 'unknown_question', message: 'Unknown question "__proto__".' }]);
+  }
+}
+
 export const saveAnswers: AppRouteHandler<SaveAnswersRoute> = async (c) => {
   const { db, now } = c.get('deps');
   const { token } = c.req.valid('param');
+  await refusePrototypeKey(c);
   return c.json(await saveRespondAnswers(db, token, now(), c.req.valid('json')), 200);
 };
 
 export const submitAnswers: AppRouteHandler<SubmitAnswersRoute> = async (c) => {
   const { db, now } = c.get('deps');
   const { token } = c.req.valid('param');
+  await refusePrototypeKey(c);
   return c.json(await submitRespondAnswers(db, token, now(), c.req.valid('json')), 200);
 };

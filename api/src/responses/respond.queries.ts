@@ -24,7 +24,8 @@ export const linkUnavailable = () =>
   new ProblemError(404, 'Link not available', 'This survey link is not valid any more. Thank you for your time.');
 
 async function findInvitation(db: Database | Tx, token: string, now: Date, lock = false) {
-  if (!TOKEN_PATTERN.test(token)) return null;
+  // Malformed tokens take the same path (hash and lookup) as unknown ones, so timing tells nothing apart.
+  const malformed = !TOKEN_PATTERN.test(token);
   const query = db
     .select({
       invitation: invitations,
@@ -46,7 +47,7 @@ async function findInvitation(db: Database | Tx, token: string, now: Date, lock 
     .leftJoin(rentals, eq(rentals.id, invitations.rentalId))
     .where(eq(invitations.tokenHash, hashToken(token)));
   const [row] = lock ? await query.for('update', { of: invitations }) : await query;
-  if (!row) return null;
+  if (!row || malformed) return null;
   const { invitation } = row;
   if (invitation.expiresAt <= now || invitation.status === 'expired' || invitation.status === 'opted_out') return null;
   return { ...row, definition: row.definition as SurveyDefinition };
