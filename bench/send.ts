@@ -102,6 +102,7 @@ async function bare(url: string, n: number, lanes: number, message: { subject: s
 }
 
 async function main() {
+  const loadAtStart = os.loadavg()[0].toFixed(1);
   const server = await startTestServer();
   const name = uniqueName('rs_bench_send');
   const admin = postgres(server.adminUrl, { max: 1, onnotice: () => {} });
@@ -185,7 +186,7 @@ async function main() {
     const cpu = os.cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
     const section = `## Sending (\`npm run bench:send\`)
 
-Run ${NOW.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} CPUs (${cpu}), load average ${os.loadavg()[0].toFixed(1)} at the end; ${String(version).split(' on ')[0]} (${server.kind}).
+Run ${NOW.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} CPUs (${cpu}), load average ${loadAtStart} at the start and ${os.loadavg()[0].toFixed(1)} at the end (the machine is shared); ${String(version).split(' on ')[0]} (${server.kind}).
 SMTP server: npm \`smtp-server\` on loopback in a process of its own, accepting every message. The message: the built-in Chinese invitation
 (subject, text and HTML, ${fmt(Buffer.byteLength(message.text) + Buffer.byteLength(message.html))} bytes of body before MIME encoding).
 

@@ -31,7 +31,7 @@ export const envSchema = z.object({
   // Messages handed over per second and channel (per worker process).
   EMAIL_RATE_PER_SECOND: z.coerce.number().positive().default(20),
   SMS_RATE_PER_SECOND: z.coerce.number().positive().default(5),
-  // Run the sending / import worker inside the server process (false: run `npm run worker` separately).
+  // Run the sending / import worker inside the server process (false: run api/src/queue/worker.main.ts separately).
   DISTRIBUTION_WORKER: booleanFromString.default(true),
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   SEND_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(5),

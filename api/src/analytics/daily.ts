@@ -4,7 +4,7 @@
 // rebuilt from the facts when its signature (metric slots, scales, time zone) changes and otherwise kept
 // current day by day as facts rows change (facts.ts calls refreshDailyDays with the days touched).
 import type { Sql } from '../db/client.ts';
-import { DAILY_SOURCE, analyticsRead, ordinals, scopeSql, type AnalyticsFilters } from './filters.queries.ts';
+import { DAILY_SOURCE, analyticsRead, ordinals, scopeSql, type AnalyticsFilters, type Fragment } from './filters.queries.ts';
 import type { GroupBy } from './filters.schemas.ts';
 import { cellAggregates, cellOf, factColumns, type CellQuery, type CellRow, type CellSums, type MetricPlan } from './metrics.queries.ts';
 
@@ -51,41 +51,53 @@ export interface DayKey {
 /** Sums the facts into the rollup: every day of the survey (`null`), or just the given branch-days. */
 export async function rebuildDaily(sql: Sql, surveyId: string, plan: MetricPlan, timeZone: string, keys: DayKey[] | null) {
   if (keys !== null && keys.length === 0) return;
-  const unique = keys && [...new Map(keys.map((k) => [`${k.branchId}|${k.day}`, k])).values()];
-  const branches = unique?.map((k) => k.branchId);
-  const days = unique?.map((k) => k.day);
   const day = sql`(f.finished_at at time zone ${timeZone})::date`;
-  await sql.begin(async (tx) => {
-    if (!unique) {
-      await tx`delete from analytics_daily where survey_id = ${surveyId}`;
-    } else {
-      await tx`
-        delete from analytics_daily d using unnest(${branches as string[]}::uuid[], ${days as string[]}::text[]::date[]) k(branch_id, day)
-        where d.survey_id = ${surveyId} and d.day = k.day and d.branch_id is not distinct from k.branch_id`;
-    }
-    const first = days ? days.reduce((a, b) => (a < b ? a : b)) : null;
-    const last = days ? days.reduce((a, b) => (a > b ? a : b)) : null;
-    const drivers = driverVariables(plan);
-    await tx`
-      insert into analytics_daily (survey_id, branch_id, day, ${tx.unsafe(DAILY_COLUMNS.join(', '))}, driver_n, driver_sums, driver_products)
-      select ${surveyId}, branch_id, day, ${tx.unsafe([...cellAggregates(plan), ...drivers.aggregates].join(', '))}
+  const drivers = driverVariables(plan);
+  /** insert … select over the facts rows matching `condition` (on f). */
+  const insert = (tx: Sql, condition: Fragment) => tx`
+    insert into analytics_daily (survey_id, branch_id, day, ${tx.unsafe(DAILY_COLUMNS.join(', '))}, driver_n, driver_sums, driver_products)
+    select ${surveyId}, branch_id, day, ${tx.unsafe([...cellAggregates(plan), ...drivers.aggregates].join(', '))}
+    from (
+      select t0.*, ${tx.unsafe(drivers.columns.join(', '))}
       from (
-        select t0.*, ${tx.unsafe(drivers.columns.join(', '))}
-        from (
         select f.branch_id, ${day} as day, ${tx.unsafe(factColumns(plan).join(', '))}
         from analytics_response_facts f
-        where f.survey_id = ${surveyId}
-          ${
-            unique
-              ? tx`and f.finished_at >= ((${first}::date)::timestamp at time zone ${timeZone})
-                   and f.finished_at < ((${last}::date + 1)::timestamp at time zone ${timeZone})
-                   and exists (select 1 from unnest(${branches as string[]}::uuid[], ${days as string[]}::text[]::date[]) k(branch_id, day)
-                               where k.day = ${day} and k.branch_id is not distinct from f.branch_id)`
-              : tx``
-          }
-        ) t0
-      ) t
-      group by branch_id, day`;
+        where f.survey_id = ${surveyId} and ${condition}
+      ) t0
+    ) t
+    group by branch_id, day`;
+
+  if (keys === null) {
+    // Everything: two halves of the period at once (an insert … select runs on one core), split at the
+    // start of a day so that no branch-day is summed in two parts.
+    await sql`delete from analytics_daily where survey_id = ${surveyId}`;
+    const [range] = await sql<{ middle: string | null }[]>`
+      select ((min(finished_at) + (max(finished_at) - min(finished_at)) / 2) at time zone ${timeZone})::date::text as middle
+      from analytics_response_facts where survey_id = ${surveyId}`;
+    if (!range.middle) return;
+    const split = sql`((${range.middle}::date)::timestamp at time zone ${timeZone})`;
+    await Promise.all([
+      sql.begin((tx) => insert(tx as unknown as Sql, sql`f.finished_at < ${split}`)),
+      sql.begin((tx) => insert(tx as unknown as Sql, sql`f.finished_at >= ${split}`)),
+    ]);
+    return;
+  }
+  const unique = [...new Map(keys.map((k) => [`${k.branchId}|${k.day}`, k])).values()];
+  const branches = unique.map((k) => k.branchId);
+  const days = unique.map((k) => k.day);
+  const first = days.reduce((a, b) => (a < b ? a : b));
+  const last = days.reduce((a, b) => (a > b ? a : b));
+  await sql.begin(async (tx) => {
+    await tx`
+      delete from analytics_daily d using unnest(${branches as string[]}::uuid[], ${days}::text[]::date[]) k(branch_id, day)
+      where d.survey_id = ${surveyId} and d.day = k.day and d.branch_id is not distinct from k.branch_id`;
+    await insert(
+      tx as unknown as Sql,
+      sql`f.finished_at >= ((${first}::date)::timestamp at time zone ${timeZone})
+          and f.finished_at < ((${last}::date + 1)::timestamp at time zone ${timeZone})
+          and exists (select 1 from unnest(${branches as string[]}::uuid[], ${days}::text[]::date[]) k(branch_id, day)
+                      where k.day = ${day} and k.branch_id is not distinct from f.branch_id)`,
+    );
   });
 }
 

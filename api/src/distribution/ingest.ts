@@ -212,9 +212,17 @@ interface RentalWrite {
 }
 
 async function upsertRentals(sql: SqlClient, rows: RentalRow[], writes: RentalWrite[]) {
+  // New vs returning, as far as this batch tells: an earlier pick-up of the same customer in the batch. The
+  // statement adds the ones already stored; the segment refresh corrects rentals imported out of order.
+  const firstPickUp = new Map<string, number>();
+  for (const w of writes) {
+    const t = rows[w.index].pickedUpAt.getTime();
+    if (t < (firstPickUp.get(w.customerId) ?? Infinity)) firstPickUp.set(w.customerId, t);
+  }
   const values = writes.map((w) => {
     const r = rows[w.index];
     return {
+      earlier: r.pickedUpAt.getTime() > firstPickUp.get(w.customerId)!,
       external_id: r.externalId,
       customer_id: w.customerId,
       pickup_branch_id: w.pickupBranchId,
@@ -227,10 +235,11 @@ async function upsertRentals(sql: SqlClient, rows: RentalRow[], writes: RentalWr
     };
   });
   const changed = await sql<{ id: string; external_id: string; inserted: boolean }[]>`
-    insert into rentals (external_id, customer_id, pickup_branch_id, return_branch_id, vehicle_class, picked_up_at, returned_at, amount, booking_channel)
-    select x.external_id, x.customer_id, x.pickup_branch_id, x.return_branch_id, x.vehicle_class, x.picked_up_at, x.returned_at, x.amount, x.booking_channel
+    insert into rentals (external_id, customer_id, pickup_branch_id, return_branch_id, vehicle_class, picked_up_at, returned_at, amount, booking_channel, repeat_customer)
+    select x.external_id, x.customer_id, x.pickup_branch_id, x.return_branch_id, x.vehicle_class, x.picked_up_at, x.returned_at, x.amount, x.booking_channel,
+      x.earlier or exists (select 1 from rentals e where e.customer_id = x.customer_id and e.picked_up_at < x.picked_up_at)
     from json_to_recordset(${JSON.stringify(values)}::json) as x(external_id text, customer_id uuid, pickup_branch_id uuid, return_branch_id uuid,
-      vehicle_class text, picked_up_at timestamptz, returned_at timestamptz, amount numeric, booking_channel text)
+      vehicle_class text, picked_up_at timestamptz, returned_at timestamptz, amount numeric, booking_channel text, earlier boolean)
     on conflict (external_id) do update set
       customer_id = excluded.customer_id, pickup_branch_id = excluded.pickup_branch_id, return_branch_id = excluded.return_branch_id,
       vehicle_class = excluded.vehicle_class, picked_up_at = excluded.picked_up_at, returned_at = excluded.returned_at,

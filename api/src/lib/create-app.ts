@@ -24,6 +24,17 @@ export function createRouter() {
   });
 }
 
+/**
+ * What operators need to find a fault, without values that may be personal data: database errors keep
+ * their SQLSTATE and routine (their messages can quote input), others their message; both keep the stack frames.
+ */
+function describeError(error: unknown): Record<string, unknown> {
+  const e = error as { name?: string; message?: string; stack?: string; code?: string; routine?: string; severity_local?: string };
+  const frames = (e?.stack ?? '').split('\n').filter((line) => line.trim().startsWith('at ')).slice(0, 8).join('\n');
+  if (e?.name === 'PostgresError' || e?.severity_local) return { name: 'PostgresError', code: e.code, routine: e.routine, frames };
+  return { name: e?.name ?? typeof error, message: e?.message ?? String(error), frames };
+}
+
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.use('*', async (c, next) => {
@@ -44,7 +55,7 @@ export function createApp(deps: AppDeps) {
     }
     // Unexpected: log the stack for operators, never send it to users.
     const incident = crypto.randomUUID();
-    log.error(`unhandled error ${incident} on ${c.req.method} ${c.req.routePath}`, { error: String(error?.stack ?? error) });
+    log.error(`unhandled error ${incident} on ${c.req.method} ${c.req.routePath}`, describeError(error));
     return problemResponse(c, {
       type: 'about:blank',
       title: 'Internal Server Error',
