@@ -47,12 +47,14 @@ function buildWebIfNeeded() {
   if (result.status !== 0) throw new Error('Building the web app failed');
 }
 
+// Module scope so a failed start can still stop the PostgreSQL it started.
+let embedded: EmbeddedPostgresServer | undefined;
+
 async function main() {
   const args = new Set(process.argv.slice(2));
   const env = parseEnv({ ...process.env, ...(args.has('--no-demo') ? { DEMO_DATA: 'false' } : {}) });
   setLogLevel(env.LOG_LEVEL);
 
-  let embedded: EmbeddedPostgresServer | undefined;
   let shuttingDown = false;
   const cleanups: (() => Promise<unknown>)[] = [];
   const shutdown = async (signal: string) => {
@@ -138,7 +140,8 @@ async function main() {
   });
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
   log.error(error instanceof Error ? error.message : String(error));
+  await embedded?.stop().catch(() => {});
   process.exit(1);
 });

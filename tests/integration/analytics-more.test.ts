@@ -27,7 +27,7 @@ async function get(path: string, params: Record<string, string | string[]> = {})
   const search = new URLSearchParams({ survey: surveyId });
   for (const [key, value] of Object.entries(params)) for (const v of Array.isArray(value) ? value : [value]) search.append(key, v);
   const res = await t.request(`/api/analytics/${path}?${search}`);
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 describe('GET /api/analytics/problems', () => {
@@ -213,13 +213,13 @@ describe('POST /api/responses/import', () => {
     const before = (await get('summary')).body.total;
     const dry = await post(file, '&dryRun=true&mapping=' + encodeURIComponent(JSON.stringify({ NPS: 'q_nps' })));
     expect(dry.status).toBe(200);
-    const dryBody = await dry.json();
+    const dryBody = (await dry.json()) as any;
     expect(dryBody).toMatchObject({ dryRun: true, rows: 11, imported: 3, rejected: 8 });
     expect((await get('summary')).body.total.responses).toBe(before.responses);
 
     const res = await post(file, '&mapping=' + encodeURIComponent(JSON.stringify({ NPS: 'q_nps' })));
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(body).toMatchObject({ version: 1, dryRun: false, rows: 11, imported: 3, rejected: 8 });
     const byRow = Object.fromEntries(body.errors.map((e: any) => [e.row, e.errors.map((x: any) => x.path)]));
     expect(byRow).toEqual({
@@ -254,7 +254,7 @@ describe('POST /api/responses/import', () => {
     expect(after.nps.promoters).toBe(before.nps.promoters + 2);
     expect(after.nps.detractors).toBe(before.nps.detractors + 1);
 
-    const again = await (await post(file, '&mapping=' + encodeURIComponent(JSON.stringify({ NPS: 'q_nps' })))).json();
+    const again: any = await (await post(file, '&mapping=' + encodeURIComponent(JSON.stringify({ NPS: 'q_nps' })))).json();
     // The rental row is now answered; the other rows are new responses again (the file has no ids).
     expect(again.errors.find((e: any) => e.row === 10).errors[0].path).toBe('rental');
   });
@@ -262,11 +262,11 @@ describe('POST /api/responses/import', () => {
   it('refuses columns that are not question ids of the version', async () => {
     const res = await post('finished_at,q_nps,q_shoe_size\n2026-05-01,9,44\n');
     expect(res.status).toBe(400);
-    const problem = await res.json();
+    const problem = (await res.json()) as any;
     expect(problem.errors).toEqual([expect.objectContaining({ path: 'q_shoe_size' })]);
     const noTime = await post('q_nps\n9\n');
     expect(noTime.status).toBe(400);
-    expect((await noTime.json()).errors[0].path).toBe('finished_at');
+    expect(((await noTime.json()) as any).errors[0].path).toBe('finished_at');
   });
 });
 

@@ -46,7 +46,7 @@ async function get(path: string, params: Params = {}) {
   const search = new URLSearchParams({ survey: surveyId });
   for (const [key, value] of Object.entries(params)) for (const v of Array.isArray(value) ? value : [value]) search.append(key, String(v));
   const res = await t.request(`/api/analytics/${path}?${search}`);
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 const defined = <T>(xs: (T | null)[]) => xs.filter((x): x is T => x !== null);
@@ -166,7 +166,7 @@ describe('GET /api/analytics/summary', () => {
     const responses = inPeriod(FROM, END);
     const rentalsIn = data.rentals.filter((x) => x.returnedAt.getTime() >= FROM && x.returnedAt.getTime() < END);
     for (const region of ['华东', '华北']) {
-      const codes = BRANCHES.filter((b) => b.region === region).map((b) => b.code);
+      const codes: string[] = BRANCHES.filter((b) => b.region === region).map((b) => b.code);
       const N = rentalsIn.filter((x) => codes.includes(x.branch)).length;
       const n = responses.filter((r) => codes.includes(r.branch)).length;
       let sw = 0;
@@ -211,14 +211,14 @@ describe('GET /api/analytics/summary', () => {
     const manager = await t.signIn('branch_manager', { branches: ['SH02'] });
     const res = await t.request(`/api/analytics/summary?survey=${surveyId}&groupBy=branch`, { as: manager });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(body.groups.map((g: any) => g.key)).toEqual(['SH02']);
     expectBlocks(body.total, byBranch('SH02'));
     // Asking for another branch gives nothing, not that branch.
-    const other = await (await t.request(`/api/analytics/summary?survey=${surveyId}&branch=SH01`, { as: manager })).json();
+    const other = (await (await t.request(`/api/analytics/summary?survey=${surveyId}&branch=SH01`, { as: manager })).json()) as any;
     expect(other.total.responses).toBe(0);
     const executive = await t.signIn('executive');
-    const all = await (await t.request(`/api/analytics/summary?survey=${surveyId}`, { as: executive })).json();
+    const all = (await (await t.request(`/api/analytics/summary?survey=${surveyId}`, { as: executive })).json()) as any;
     expect(all.total.responses).toBe(finished.length);
     expect((await t.request(`/api/analytics/summary?survey=${surveyId}`, { as: 'anonymous' })).status).toBe(401);
   });
@@ -451,7 +451,7 @@ describe('GET /api/analytics/drivers', () => {
     await publishSurvey(t.db, big.id);
     const res = await t.request(`/api/analytics/drivers?survey=${big.id}&drivers=items&method=shapley`);
     expect(res.status).toBe(422);
-    const problem = await res.json();
+    const problem = (await res.json()) as any;
     expect(problem.code).toBe('too_many_drivers');
     expect(problem.detail).toMatch(/at most 15 drivers/);
 
@@ -496,7 +496,7 @@ describe('GET /api/analytics/trend', () => {
 
 describe('the OpenAPI document', () => {
   it('lists every analytics route', async () => {
-    const doc = await (await t.request('/api/openapi.json')).json();
+    const doc = (await (await t.request('/api/openapi.json')).json()) as any;
     for (const path of ['summary', 'compare', 'drivers', 'trend', 'problems', 'comments', 'loyalty', 'funnel']) {
       expect(doc.paths[`/api/analytics/${path}`]?.get, path).toBeDefined();
     }

@@ -190,7 +190,6 @@ export function gaussSolve(A: number[][], b: number[]): number[] {
 /** R² of the least-squares fit of y on the columns (with an intercept), from the raw data. */
 export function ols(y: number[], columns: number[][]): { r2: number; coefficients: number[] } {
   if (columns.length === 0) return { r2: 0, coefficients: [] };
-  const n = y.length;
   const X = y.map((_, i) => [1, ...columns.map((c) => c[i])]);
   const k = X[0].length;
   const XtX = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => X.reduce((s, row) => s + row[a] * row[b], 0)));
@@ -242,7 +241,7 @@ export function shapleyByOrderings(y: number[], columns: number[][]): number[] {
 export function jacobiEigen(S: number[][]) {
   const n = S.length;
   const a = S.map((r) => [...r]);
-  const v = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const v: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i][j] ** 2;

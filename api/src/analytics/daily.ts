@@ -2,7 +2,8 @@
 // day of the company time zone. Every headline block is a sum of these, so a summary, compare or trend
 // that neither filters nor groups by a customer or rental segment reads one row per branch and day. It is
 // rebuilt from the facts when its signature (metric slots, scales, time zone) changes and otherwise kept
-// current day by day as facts rows change (facts.ts calls refreshDailyDays with the days touched).
+// current day by day as facts rows change (facts.ts calls rebuildDailyDays with the days touched, in the
+// same transaction).
 import type { Sql } from '../db/client.ts';
 import { DAILY_SOURCE, analyticsRead, ordinals, scopeSql, type AnalyticsFilters, type Fragment } from './filters.queries.ts';
 import type { GroupBy } from './filters.schemas.ts';
@@ -48,13 +49,11 @@ export interface DayKey {
   day: string;
 }
 
-/** Sums the facts into the rollup: every day of the survey (`null`), or just the given branch-days. */
-export async function rebuildDaily(sql: Sql, surveyId: string, plan: MetricPlan, timeZone: string, keys: DayKey[] | null) {
-  if (keys !== null && keys.length === 0) return;
-  const day = sql`(f.finished_at at time zone ${timeZone})::date`;
+/** insert … select of the rollup rows over the facts rows matching `condition` (on f). */
+function insertDays(tx: Sql, surveyId: string, plan: MetricPlan, timeZone: string, condition: Fragment) {
+  const day = tx`(f.finished_at at time zone ${timeZone})::date`;
   const drivers = driverVariables(plan);
-  /** insert … select over the facts rows matching `condition` (on f). */
-  const insert = (tx: Sql, condition: Fragment) => tx`
+  return tx`
     insert into analytics_daily (survey_id, branch_id, day, ${tx.unsafe(DAILY_COLUMNS.join(', '))}, driver_n, driver_sums, driver_products)
     select ${surveyId}, branch_id, day, ${tx.unsafe([...cellAggregates(plan), ...drivers.aggregates].join(', '))}
     from (
@@ -66,39 +65,44 @@ export async function rebuildDaily(sql: Sql, surveyId: string, plan: MetricPlan,
       ) t0
     ) t
     group by branch_id, day`;
+}
 
-  if (keys === null) {
-    // Everything: two halves of the period at once (an insert … select runs on one core), split at the
-    // start of a day so that no branch-day is summed in two parts.
-    await sql`delete from analytics_daily where survey_id = ${surveyId}`;
-    const [range] = await sql<{ middle: string | null }[]>`
-      select ((min(finished_at) + (max(finished_at) - min(finished_at)) / 2) at time zone ${timeZone})::date::text as middle
-      from analytics_response_facts where survey_id = ${surveyId}`;
-    if (!range.middle) return;
-    const split = sql`((${range.middle}::date)::timestamp at time zone ${timeZone})`;
-    await Promise.all([
-      sql.begin((tx) => insert(tx as unknown as Sql, sql`f.finished_at < ${split}`)),
-      sql.begin((tx) => insert(tx as unknown as Sql, sql`f.finished_at >= ${split}`)),
-    ]);
-    return;
-  }
+/** The whole rollup of a survey from its facts: two halves of the period at once (an insert … select runs on one core). */
+export async function rebuildDaily(sql: Sql, surveyId: string, plan: MetricPlan, timeZone: string) {
+  await sql`delete from analytics_daily where survey_id = ${surveyId}`;
+  // Split at the start of a day, so that no branch-day is summed in two parts.
+  const [range] = await sql<{ middle: string | null }[]>`
+    select ((min(finished_at) + (max(finished_at) - min(finished_at)) / 2) at time zone ${timeZone})::date::text as middle
+    from analytics_response_facts where survey_id = ${surveyId}`;
+  if (!range.middle) return;
+  const split = sql`((${range.middle}::date)::timestamp at time zone ${timeZone})`;
+  await Promise.all([
+    sql.begin((tx) => insertDays(tx as unknown as Sql, surveyId, plan, timeZone, sql`f.finished_at < ${split}`)),
+    sql.begin((tx) => insertDays(tx as unknown as Sql, surveyId, plan, timeZone, sql`f.finished_at >= ${split}`)),
+  ]);
+}
+
+/** Sums the given branch-days again (inside the caller's transaction, the one that changed their facts). */
+export async function rebuildDailyDays(tx: Sql, surveyId: string, plan: MetricPlan, timeZone: string, keys: DayKey[]) {
+  if (keys.length === 0) return;
   const unique = [...new Map(keys.map((k) => [`${k.branchId}|${k.day}`, k])).values()];
-  const branches = unique.map((k) => k.branchId);
+  const branches = unique.map((k) => k.branchId) as string[];
   const days = unique.map((k) => k.day);
   const first = days.reduce((a, b) => (a < b ? a : b));
   const last = days.reduce((a, b) => (a > b ? a : b));
-  await sql.begin(async (tx) => {
-    await tx`
-      delete from analytics_daily d using unnest(${branches as string[]}::uuid[], ${days}::text[]::date[]) k(branch_id, day)
-      where d.survey_id = ${surveyId} and d.day = k.day and d.branch_id is not distinct from k.branch_id`;
-    await insert(
-      tx as unknown as Sql,
-      sql`f.finished_at >= ((${first}::date)::timestamp at time zone ${timeZone})
-          and f.finished_at < ((${last}::date + 1)::timestamp at time zone ${timeZone})
-          and exists (select 1 from unnest(${branches as string[]}::uuid[], ${days}::text[]::date[]) k(branch_id, day)
-                      where k.day = ${day} and k.branch_id is not distinct from f.branch_id)`,
-    );
-  });
+  await tx`
+    delete from analytics_daily d using unnest(${branches}::uuid[], ${days}::text[]::date[]) k(branch_id, day)
+    where d.survey_id = ${surveyId} and d.day = k.day and d.branch_id is not distinct from k.branch_id`;
+  await insertDays(
+    tx,
+    surveyId,
+    plan,
+    timeZone,
+    tx`f.finished_at >= ((${first}::date)::timestamp at time zone ${timeZone})
+       and f.finished_at < ((${last}::date + 1)::timestamp at time zone ${timeZone})
+       and exists (select 1 from unnest(${branches}::uuid[], ${days}::text[]::date[]) k(branch_id, day)
+                   where k.day = (f.finished_at at time zone ${timeZone})::date and k.branch_id is not distinct from f.branch_id)`,
+  );
 }
 
 /**

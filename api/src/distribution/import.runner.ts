@@ -2,6 +2,7 @@
 // checked, and every 2,000 records are stored in one transaction together with the import's progress and
 // the batch's rejected rows. A restart resumes after the last committed batch.
 import { createReadStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import Papa from 'papaparse';
 import { log } from '../lib/logger.ts';
@@ -188,14 +189,16 @@ export async function runImport(deps: AppDeps, importId: string, run: { refreshS
       if (pending.length >= IMPORT_BATCH) await flush();
     }
     await flush();
-    if (run.refreshSegments !== false) await refreshSegments(sql, deps.now());
     await sql`
       update import_jobs set status = 'done', finished_at = ${deps.now().toISOString()}, bytes_done = bytes_total, elapsed_ms = ${elapsed()}, updated_at = now()
       where id = ${importId}`;
+    await unlink(job.file_path).catch(() => {});
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.warn(`import ${importId} stopped: ${message}`);
     await sql`update import_jobs set status = 'failed', error = ${message.slice(0, 500)}, elapsed_ms = ${elapsed()}, updated_at = now() where id = ${importId}`;
     throw error;
   }
+  // The imported history changes value tiers and new / returning: refreshed right after the import.
+  if (run.refreshSegments !== false) await refreshSegments(sql, deps.now());
 }

@@ -234,22 +234,33 @@ async function upsertRentals(sql: SqlClient, rows: RentalRow[], writes: RentalWr
       booking_channel: r.bookingChannel,
     };
   });
-  const changed = await sql<{ id: string; external_id: string; inserted: boolean }[]>`
-    insert into rentals (external_id, customer_id, pickup_branch_id, return_branch_id, vehicle_class, picked_up_at, returned_at, amount, booking_channel, repeat_customer)
-    select x.external_id, x.customer_id, x.pickup_branch_id, x.return_branch_id, x.vehicle_class, x.picked_up_at, x.returned_at, x.amount, x.booking_channel,
-      x.earlier or exists (select 1 from rentals e where e.customer_id = x.customer_id and e.picked_up_at < x.picked_up_at)
-    from json_to_recordset(${JSON.stringify(values)}::json) as x(external_id text, customer_id uuid, pickup_branch_id uuid, return_branch_id uuid,
-      vehicle_class text, picked_up_at timestamptz, returned_at timestamptz, amount numeric, booking_channel text, earlier boolean)
-    on conflict (external_id) do update set
-      customer_id = excluded.customer_id, pickup_branch_id = excluded.pickup_branch_id, return_branch_id = excluded.return_branch_id,
-      vehicle_class = excluded.vehicle_class, picked_up_at = excluded.picked_up_at, returned_at = excluded.returned_at,
-      amount = excluded.amount, booking_channel = excluded.booking_channel
-    where (rentals.customer_id, rentals.pickup_branch_id, rentals.return_branch_id, rentals.vehicle_class, rentals.picked_up_at,
-           rentals.returned_at, rentals.amount, rentals.booking_channel)
-      is distinct from (excluded.customer_id, excluded.pickup_branch_id, excluded.return_branch_id, excluded.vehicle_class,
-           excluded.picked_up_at, excluded.returned_at, excluded.amount, excluded.booking_channel)
-    returning id, external_id, (xmax = 0) as inserted`;
-  const byExternal = new Map(changed.map((r) => [r.external_id, { id: r.id, status: (r.inserted ? 'created' : 'updated') as RowStatus }]));
+  // One statement: changed rentals are updated, new ones inserted, the rest only read (never locked).
+  const stored = await sql<{ id: string; external_id: string; status: RowStatus }[]>`
+    with x as materialized (
+      select * from json_to_recordset(${JSON.stringify(values)}::json) as x(external_id text, customer_id uuid, pickup_branch_id uuid,
+        return_branch_id uuid, vehicle_class text, picked_up_at timestamptz, returned_at timestamptz, amount numeric, booking_channel text, earlier boolean)
+    ), changed as (
+      update rentals r set
+        customer_id = x.customer_id, pickup_branch_id = x.pickup_branch_id, return_branch_id = x.return_branch_id,
+        vehicle_class = x.vehicle_class, picked_up_at = x.picked_up_at, returned_at = x.returned_at, amount = x.amount, booking_channel = x.booking_channel
+      from x
+      where r.external_id = x.external_id
+        and (r.customer_id, r.pickup_branch_id, r.return_branch_id, r.vehicle_class, r.picked_up_at, r.returned_at, r.amount, r.booking_channel)
+          is distinct from (x.customer_id, x.pickup_branch_id, x.return_branch_id, x.vehicle_class, x.picked_up_at, x.returned_at, x.amount, x.booking_channel)
+      returning r.id
+    ), added as (
+      insert into rentals (external_id, customer_id, pickup_branch_id, return_branch_id, vehicle_class, picked_up_at, returned_at, amount, booking_channel, repeat_customer)
+      select x.external_id, x.customer_id, x.pickup_branch_id, x.return_branch_id, x.vehicle_class, x.picked_up_at, x.returned_at, x.amount, x.booking_channel,
+        x.earlier or exists (select 1 from rentals e where e.customer_id = x.customer_id and e.picked_up_at < x.picked_up_at)
+      from x where not exists (select 1 from rentals r where r.external_id = x.external_id)
+      on conflict (external_id) do nothing
+      returning id, external_id
+    )
+    select id, external_id, 'created' as status from added
+    union all
+    select r.id, r.external_id, case when c.id is null then 'unchanged' else 'updated' end
+    from rentals r join x on x.external_id = r.external_id left join changed c on c.id = r.id`;
+  const byExternal = new Map(stored.map((r) => [r.external_id, { id: r.id, status: r.status }]));
   const rest = writes.filter((w) => !byExternal.has(w.externalId)).map((w) => w.externalId);
   if (rest.length > 0) {
     const same = await sql<{ id: string; external_id: string }[]>`select id, external_id from rentals where external_id = any(${rest}::text[])`;

@@ -11,9 +11,20 @@ import { DAY_MS } from './planning.ts';
  * before it.
  */
 export async function refreshSegments(sql: SqlClient, now: Date): Promise<{ customers: number; rentals: number }> {
+  const customers = await refreshCustomerSegments(sql, now);
+  const rentals = await refreshRentalSegments(sql);
+  await sql`
+    insert into distribution_state (key, value, updated_at)
+    values ('segments', jsonb_build_object('at', ${now.toISOString()}::text, 'rentalsCreatedAt', (select max(created_at) from rentals)), now())
+    on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`;
+  return { customers, rentals };
+}
+
+/** Every customer's rental count, 12-month figures and value tier; returns how many changed. */
+export async function refreshCustomerSegments(sql: SqlClient, now: Date): Promise<number> {
   const iso = now.toISOString();
   const cutoff = new Date(now.getTime() - 365 * DAY_MS).toISOString();
-  const customers = await sql`
+  const result = await sql`
     with stats as (
       select c.id,
         count(r.id)::int as n_all,
@@ -39,15 +50,16 @@ export async function refreshSegments(sql: SqlClient, now: Date): Promise<{ cust
     where c.id = t.id
       and (c.value_tier, c.rental_count, c.first_rental_at, c.rentals_12m, c.value_12m)
         is distinct from (t.tier, t.n_all, t.first, t.n12, t.v12)`;
-  const rentals = await sql`
+  return result.count;
+}
+
+/** Each rental's new/returning flag (set when stored; corrected here for rentals stored out of order). */
+export async function refreshRentalSegments(sql: SqlClient): Promise<number> {
+  const result = await sql`
     update rentals r set repeat_customer = s.repeat
     from (select id, row_number() over (partition by customer_id order by picked_up_at, created_at, id) > 1 as repeat from rentals) s
     where r.id = s.id and r.repeat_customer is distinct from s.repeat`;
-  await sql`
-    insert into distribution_state (key, value, updated_at)
-    values ('segments', jsonb_build_object('at', ${iso}::text, 'rentalsCreatedAt', (select max(created_at) from rentals)), now())
-    on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`;
-  return { customers: customers.count, rentals: rentals.count };
+  return result.count;
 }
 
 /** Refreshes when rentals were stored since the last refresh, or when the last one is a day old. */
