@@ -173,6 +173,24 @@ describe('CSV import', () => {
     expect(r.amount).toBe('2500.00');
   });
 
+  it('resumes an interrupted import after the last committed row', async () => {
+    const upload = await t.request('/api/imports?fileName=resume.csv', {
+      method: 'POST',
+      body: `${header}\n${['S001', 'S002', 'S003', 'S004', 'S005'].map((id, i) => `${id},CS${i},,s${i}@example.com,,,SH01,SH01,SUV,2026-04-01 09:00,2026-04-02 18:00,100,app`).join('\n')}\n`,
+      headers: { 'content-type': 'text/csv' },
+    });
+    const { id, suggestedMapping } = await upload.json();
+    // As a worker that died after committing the first three rows leaves it.
+    await t.sql`update import_jobs set status = 'failed', mapping = ${JSON.stringify(suggestedMapping)}::jsonb, rows_done = 3, rows_created = 3 where id = ${id}`;
+    const start = await t.request(`/api/imports/${id}/start`, { method: 'POST', json: { mapping: suggestedMapping } });
+    expect(start.status).toBe(202);
+    await worker.runOnce();
+    const done = await (await t.request(`/api/imports/${id}`)).json();
+    expect(done).toMatchObject({ status: 'done', rowsDone: 5, rowsCreated: 5 });
+    const stored = await t.sql`select external_id from rentals where external_id like 'S00%' order by external_id`;
+    expect(stored.map((r) => r.external_id)).toEqual(['S004', 'S005']);
+  });
+
   it('refuses a mapping without the required fields', async () => {
     const upload = await t.request('/api/imports?fileName=x.csv', { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
     const { id } = await upload.json();

@@ -77,43 +77,36 @@ interface DriverSums {
 }
 
 /**
- * One pass over the facts: rows are grouped by whether they are listwise complete, so the complete
- * group's sums are the correlation sums (on plain columns, each driver evaluated once per row), and both
- * groups together give the item sums behind each driver's performance.
+ * One pass over the facts' listwise-complete rows gives n, Σx and Σx·x (each driver read once per row);
+ * a second, lighter one over all filtered rows gives the item sums behind each driver's performance.
  */
 async function factsDriverSums(sql: Sql, req: AnalyticsRequest, outcomeColumn: string, drivers: Driver[]): Promise<DriverSums> {
   const { plan, filters } = req;
   const scope = scopeSql(sql, FACTS_SOURCE, filters, []);
   const vars = ['y', ...drivers.map((_, j) => `x${j}`)];
-  const columns = [`${outcomeColumn} as y`, ...drivers.map((d, j) => `${d.source} as x${j}`), ...plan.items.map((item) => `${item.source} as ${item.column}`)];
-  const complete = vars.map((v) => `${v} is not null`).join(' and ');
-  const sums = vars.map((v) => `coalesce(sum(${v}), 0)`);
+  const columns = [`${outcomeColumn} as y`, ...drivers.map((d, j) => `${d.source} as x${j}`)];
+  const complete = [outcomeColumn, ...drivers.map((d) => d.source)].map((v) => `${v} is not null`).join(' and ');
   const products: string[] = [];
   for (let i = 0; i < vars.length; i++) for (let j = i; j < vars.length; j++) products.push(`coalesce(sum(${vars[i]} * ${vars[j]}), 0)`);
-  const itemN = plan.items.map((i) => `count(${i.column})`);
-  const itemSum = plan.items.map((i) => `coalesce(sum(${i.column}), 0)`);
   const list = (parts: string[], type: string) => (parts.length === 0 ? `'{}'::${type}[]` : `array[${parts.join(', ')}]::${type}[]`);
-  const groups = await analyticsRead(sql, (tx) => tx<(Omit<DriverSums, 'n'> & { complete: boolean; rows: number })[]>`
-    select ${sql.unsafe(`(${complete})`)} as complete, count(*)::int as rows, count(y)::int as with_outcome,
-           ${sql.unsafe(list(sums, 'float8'))} as sums,
-           ${sql.unsafe(list(products, 'float8'))} as products,
-           ${sql.unsafe(list(itemN, 'int'))} as item_n,
-           ${sql.unsafe(list(itemSum, 'float8'))} as item_sum
-    from (
-      select ${sql.unsafe(columns.join(', '))}
+  return analyticsRead(sql, async (tx) => {
+    const [sums] = await tx<{ n: number; sums: number[]; products: number[] }[]>`
+      select count(*)::int as n,
+             ${sql.unsafe(list(vars.map((v) => `coalesce(sum(${v}), 0)`), 'float8'))} as sums,
+             ${sql.unsafe(list(products, 'float8'))} as products
+      from (
+        select ${sql.unsafe(columns.join(', '))}
+        from analytics_response_facts f ${scope.joins}
+        where f.survey_id = ${filters.surveyId} and ${scope.where} and ${sql.unsafe(complete)}
+      ) t`;
+    const [items] = await tx<{ with_outcome: number; item_n: number[]; item_sum: number[] }[]>`
+      select count(${sql.unsafe(outcomeColumn)})::int as with_outcome,
+             ${sql.unsafe(list(plan.items.map((i) => `count(${i.source})`), 'int'))} as item_n,
+             ${sql.unsafe(list(plan.items.map((i) => `coalesce(sum(${i.source}), 0)`), 'float8'))} as item_sum
       from analytics_response_facts f ${scope.joins}
-      where f.survey_id = ${filters.surveyId} and ${scope.where}
-    ) t
-    group by 1`);
-  const full = groups.find((g) => g.complete);
-  return {
-    n: full?.rows ?? 0,
-    with_outcome: groups.reduce((acc, g) => acc + g.with_outcome, 0),
-    sums: full?.sums ?? [],
-    products: full?.products ?? [],
-    item_n: plan.items.map((_, i) => groups.reduce((acc, g) => acc + g.item_n[i], 0)),
-    item_sum: plan.items.map((_, i) => groups.reduce((acc, g) => acc + g.item_sum[i], 0)),
-  };
+      where f.survey_id = ${filters.surveyId} and ${scope.where}`;
+    return { ...sums, ...items };
+  });
 }
 
 const sign = (x: number): -1 | 0 | 1 => (x > 0 ? 1 : x < 0 ? -1 : 0);

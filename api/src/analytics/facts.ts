@@ -3,6 +3,7 @@
 // queries scan one narrow row per response instead of ~20 rows of answers and never recompute a
 // respondent's scores per sum. Kept up to date here, before each read: responses the triggers listed in
 // analytics_dirty are rebuilt; a survey seen for the first time, or whose dimensions changed, is built in full.
+// The daily rollup (daily.ts) is kept current in the same step.
 import type { Sql } from '../db/client.ts';
 import { ID_PATTERN, allQuestions, type SurveyDefinition } from '../surveys/definition/index.ts';
 import { dailySignature, rebuildDaily, rebuildDailyDays, type DayKey } from './daily.ts';

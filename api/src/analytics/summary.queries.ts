@@ -1,5 +1,6 @@
 // /api/analytics/summary: the headline blocks per group and in total, from one GROUP BY pass over the
-// facts rollup (plus, with weight=branchVolume, one over the rentals for the branch volumes).
+// daily rollup or the per-response facts (metrics.queries.ts), plus, with weight=branchVolume, one over
+// the rentals for the branch volumes.
 import type { Sql } from '../db/client.ts';
 import type { Locale } from '../surveys/definition/index.ts';
 import { blocksOf, branchWeights, weightedBlocksOf, type MetricBlocks } from './blocks.ts';
@@ -27,7 +28,7 @@ export interface AnalyticsRequest {
   locale: Locale;
 }
 
-/** Loads the survey, checks the filters and brings the facts up to date: the start of every analytics query. */
+/** Loads the survey, checks the filters and brings the rollups up to date: the start of every analytics query. */
 export async function prepare(
   sql: Sql,
   query: Parameters<typeof resolveFilters>[1],

@@ -702,12 +702,13 @@ export const distributionState = pgTable('distribution_state', {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Analytics (api/src/analytics): a rollup with one row per finished response, so the analytics
-// queries read about a twentieth of the rows of `answers`. `values[k]` is the answer in slot k of
-// the survey's layout (analytics_surveys.slots: "question" or "question.item"; a problems checklist
-// holds its number of problems). Statement-level triggers on answers and responses (migrations
-// 0005_analytics_facts, 0010_analytics_daily) list changed responses in analytics_dirty; the analytics API brings those rows up to date
-// before it reads (api/src/analytics/facts.ts). Nothing else writes these tables.
+// Analytics (api/src/analytics): two rollups the analytics queries read instead of `answers`. The
+// facts: one row per finished response (`values[k]` is the answer in slot k of the survey's layout,
+// analytics_surveys.slots: "question" or "question.item"; a problems checklist holds its number of
+// problems). The daily sums: one row per survey, branch and day. Statement-level triggers on answers
+// and responses (migrations 0005_analytics_facts, 0010_analytics_daily) list changed responses in
+// analytics_dirty; the analytics API brings both up to date before it reads
+// (api/src/analytics/facts.ts). Nothing else writes these tables.
 // ---------------------------------------------------------------------------------------------
 
 export const analyticsResponseFacts = pgTable(

@@ -3,6 +3,7 @@
 // the batch's rejected rows. A restart resumes after the last committed batch.
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
+import path from 'node:path';
 import { Transform } from 'node:stream';
 import Papa from 'papaparse';
 import { log } from '../lib/logger.ts';
@@ -192,7 +193,8 @@ export async function runImport(deps: AppDeps, importId: string, run: { refreshS
     await sql`
       update import_jobs set status = 'done', finished_at = ${deps.now().toISOString()}, bytes_done = bytes_total, elapsed_ms = ${elapsed()}, updated_at = now()
       where id = ${importId}`;
-    await unlink(job.file_path).catch(() => {});
+    // An uploaded copy is not needed any more (files elsewhere, e.g. a benchmark's, are left alone).
+    if (path.resolve(job.file_path).startsWith(path.resolve(deps.env.IMPORT_DIR) + path.sep)) await unlink(job.file_path).catch(() => {});
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.warn(`import ${importId} stopped: ${message}`);
