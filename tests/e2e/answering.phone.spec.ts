@@ -56,6 +56,7 @@ test('answers in Chinese: display logic, reload to resume, a validation error an
     if (body) bytes += body.length;
   });
   await page.goto(`/s/${token}`);
+  await page.waitForLoadState('networkidle');
   await expect(page.getByTestId('progress')).toContainText('第 1 页，共 4 页');
   await page.waitForLoadState('networkidle');
   testInfo.annotations.push({ type: 'transfer size', description: `${bytes} bytes for the first page of /s/<token>` });
@@ -114,6 +115,7 @@ test('answers in Chinese: display logic, reload to resume, a validation error an
 test('answers in English and a double click on Submit makes one response', async ({ page, request, baseURL }) => {
   const { token, externalId } = await invite(request, baseURL!, 'en');
   await page.goto(`/s/${token}`);
+  await page.waitForLoadState('networkidle');
   await expect(page.getByTestId('progress')).toContainText('Page 1 of 4');
   await expect(page.locator('main')).toHaveAttribute('lang', 'en');
   await question(page, 'q_nps').getByRole('radio', { name: /^10\b/ }).check();
@@ -130,12 +132,14 @@ test('answers in English and a double click on Submit makes one response', async
   expect(await finishedFor(request, baseURL!, externalId)).toBe(1);
   // Opening the link again shows the polite page that does not say why.
   await page.goto(`/s/${token}`);
+  await page.waitForLoadState('networkidle');
   await expect(page.getByTestId('link-unavailable')).toBeVisible();
 });
 
 test('switches language on the page', async ({ page, request, baseURL }) => {
   const { token } = await invite(request, baseURL!, 'zh-CN');
   await page.goto(`/s/${token}`);
+  await page.waitForLoadState('networkidle');
   await expect(page.getByRole('button', { name: '下一页' })).toBeVisible();
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('button', { name: 'Next' })).toBeVisible();

@@ -50,6 +50,7 @@ test('answering a survey link moves the branch NPS on the dashboard', async ({ p
 
   const customer = await page.context().browser()!.newPage();
   await customer.goto(`/s/${token}`);
+  await customer.waitForLoadState('networkidle');
   await customer.locator('[data-question="q_nps"]').getByRole('radio', { name: /^10\b/ }).check();
   await customer.locator('[data-question="q_csat"]').getByRole('radio', { name: /^5\b/ }).check();
   // Pages 2 and 3 hold only optional questions; the last page asks for the problem checklist.
