@@ -3,7 +3,7 @@
 // the embedded PostgreSQL (or the server DATABASE_URL names). Measures summary by branch × month and
 // drivers beside a bare SELECT … GROUP BY over the same answers in the same run, and writes the figures
 // to bench/RESULTS.md.
-//   node --import tsx bench/analytics.ts [--responses=1000000] [--branches=200] [--runs=3] [--keep]
+//   node --import tsx bench/analytics.ts [--responses=1000000] [--branches=200] [--runs=2] [--keep]
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,7 @@ const arg = (name: string, fallback: number) => {
 };
 const RESPONSES = arg('responses', DEFAULT_BENCH_SIZE.responses);
 const BRANCHES = arg('branches', DEFAULT_BENCH_SIZE.branches);
-const RUNS = arg('runs', 3);
+const RUNS = arg('runs', 2);
 const KEEP = process.argv.includes('--keep');
 const TZ = 'Asia/Shanghai';
 
@@ -87,7 +87,8 @@ async function main() {
   try {
     await applyMigrations(url);
     const [{ version: pgVersion }] = await sql<{ version: string }[]>`select current_setting('server_version') as version`;
-    const [{ jit }] = await sql<{ jit: string }[]>`select current_setting('jit') as jit`;
+    const [{ jit }] = await sql<{ jit: string }[]>`
+      select case when current_setting('jit') = 'on' and pg_jit_available() then 'on' else 'off' end as jit`;
     const template = templates.find((t) => t.id === 'post-rental')!;
     const survey = await createSurvey(db, { name: 'Bench', kind: 'post_rental', definition: template.definition });
     const version = await publishSurvey(db, survey.id);
@@ -227,7 +228,8 @@ async function writeResults(r: {
     '## Analytics (`npm run bench:analytics`)',
     '',
     `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ` +
-      `${Math.round(os.totalmem() / 2 ** 30)} GB RAM, load average ${r.load.toFixed(1)} at the start; PostgreSQL ${r.pgVersion} (${r.server}, jit ${r.jit}).`,
+      `${Math.round(os.totalmem() / 2 ** 30)} GB RAM, load average ${r.load.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end ` +
+      `(other work on the machine slows every figure alike); PostgreSQL ${r.pgVersion} (${r.server}, jit ${r.jit}).`,
     `Data: ${BRANCHES} branches, ${fmt(r.counts.responses)} finished responses of the post-rental template over 12 months, ` +
       `${fmt(r.counts.answers)} answer rows (${r.sizes.answers} with indexes), ${fmt(r.counts.rentals)} rentals; generated with generate_series in ${seconds(r.generation)}.`,
     `Rollups built once from the answers in ${seconds(r.build)}: the per-response facts (${r.sizes.facts}) and the daily sums per branch ` +
