@@ -4,11 +4,10 @@
 // row unchanged) with --again. Writes the figures to bench/RESULTS.md.
 //   node --import tsx bench/import.ts [--rows=1000000] [--again] [--keep]
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { templates } from '@rs/survey-templates';
 import { createDatabase } from '../api/src/db/client.ts';
 import { applyMigrations } from '../api/src/db/migrate.ts';
@@ -18,8 +17,8 @@ import { refreshCustomerSegments, refreshRentalSegments } from '../api/src/distr
 import { parseEnv } from '../api/src/env.ts';
 import { createSurvey, publishSurvey } from '../api/src/surveys/versions.queries.ts';
 import { databaseUrl, dropDatabases, startTestServer, uniqueName } from '../tests/support/postgres.ts';
+import { writeResultsSection } from './results.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, fallback: number) => {
   const found = process.argv.find((a) => a.startsWith(`--${name}=`));
   return found ? Number(found.split('=')[1]) : fallback;
@@ -95,19 +94,6 @@ async function generate(file: string): Promise<{ bad: number }> {
   return { bad };
 }
 
-async function writeResults(section: string) {
-  const file = path.join(here, 'RESULTS.md');
-  let existing = '# Benchmark results\n';
-  try {
-    existing = await readFile(file, 'utf8');
-  } catch {
-    /* first run */
-  }
-  const block = `<!-- bench:import -->\n${section}\n<!-- /bench:import -->`;
-  const pattern = /<!-- bench:import -->[\s\S]*?<!-- \/bench:import -->/;
-  const next = pattern.test(existing) ? existing.replace(pattern, block) : `${existing.trimEnd()}\n\n${block}\n`;
-  await writeFile(file, next);
-}
 
 async function main() {
   const loadAtStart = os.loadavg()[0].toFixed(1);
@@ -211,15 +197,15 @@ so rentals returned in the last 30 days are invited (invitation, decision, deliv
 | import, first time (${fmt(first.rows_created)} created, ${fmt(first.rows_rejected)} rejected, ${fmt(first.invitations_created)} invitations) | ${fmt(first.rows_done)} | ${secs(first.ms)} | ${fmt(rate(first.rows_done, first.ms))} | ${(rate(copied, copyMs) / rate(first.rows_done, first.ms)).toFixed(0)}× |
 ${second ? `| the same file again (${fmt(second.rows_unchanged)} unchanged, ${fmt(second.rows_created + second.rows_updated)} written) | ${fmt(second.rows_done)} | ${secs(second.ms)} | ${fmt(rate(second.rows_done, second.ms))} | ${(rate(copied, copyMs) / rate(second.rows_done, second.ms)).toFixed(0)}× |
 ` : ''}| segment refresh after the import: value tiers and 12-month figures of ${fmt(counts.customers)} customers (${fmt(tiered)} rows changed) | | ${secs(tierMs)} | | |
-| segment refresh after the import: new / returning of ${fmt(counts.rentals)} rentals checked, ${fmt(flagged)} corrected (set when stored) | | ${secs(flagMs)} | | |
+| segment refresh after the import: new / returning of ${fmt(counts.rentals)} rentals checked, ${fmt(flagged)} corrected (the flag is set when a rental is stored; the generated file is not in time order) | | ${secs(flagMs)} | | |
 
 Peak resident memory of the process during the run: ${Math.round(peakRss / 1e6)} MB (the file is streamed: papaparse in 2,000-row batches, one transaction each).
-${second ? 'After both imports' : 'After the import'}: ${fmt(counts.rentals)} rentals, ${fmt(counts.customers)} customers (${fmt(counts.a)} in tier A), ${fmt(counts.invitations)} invitations (${fmt(counts.queued)} due at once with their ${fmt(counts.jobs)} send jobs, ${fmt(counts.scheduled)} waiting for the delay or quiet hours)${second ? ' — the second import added nothing' : ''}.
+${second ? 'After both imports' : 'After the import'}: ${fmt(counts.rentals)} rentals, ${fmt(counts.customers)} customers (${fmt(counts.a)} in tier A), ${fmt(counts.invitations)} invitations (${fmt(counts.queued)} due at once with their ${fmt(counts.jobs)} send jobs, ${fmt(counts.scheduled)} waiting for the delay after the return or the quiet hours of the time of the run)${second ? ' — the second import added nothing' : ''}.
 
 Reading: COPY only parses and appends text. The import checks every field, resolves branches, upserts customers and rentals by external id
 (writing only rows that differ), decides and creates invitations, and commits each 2,000-row batch with its progress and rejected rows,
 so a crash loses at most the batch in flight and a restart resumes after the last committed one.`;
-    await writeResults(section);
+    await writeResultsSection('import', section);
     log('results written to bench/RESULTS.md');
   } finally {
     clearInterval(sampler);

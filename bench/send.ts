@@ -4,7 +4,6 @@
 // a process of its own. Writes the figures to bench/RESULTS.md.
 //   node --import tsx bench/send.ts [--invitations=5000] [--bare=2000] [--keep]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,7 @@ import { parseEnv } from '../api/src/env.ts';
 import { startBoss } from '../api/src/queue/queue.ts';
 import { createSurvey, publishSurvey } from '../api/src/surveys/versions.queries.ts';
 import { databaseUrl, dropDatabases, startTestServer, uniqueName } from '../tests/support/postgres.ts';
+import { writeResultsSection } from './results.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
@@ -69,19 +69,6 @@ async function startSink(): Promise<{ url: string; count(): Promise<number>; sto
   };
 }
 
-async function writeResults(section: string) {
-  const file = path.join(here, 'RESULTS.md');
-  let existing = '# Benchmark results\n';
-  try {
-    existing = await readFile(file, 'utf8');
-  } catch {
-    /* first run */
-  }
-  const block = `<!-- bench:send -->\n${section}\n<!-- /bench:send -->`;
-  const pattern = /<!-- bench:send -->[\s\S]*?<!-- \/bench:send -->/;
-  const next = pattern.test(existing) ? existing.replace(pattern, block) : `${existing.trimEnd()}\n\n${block}\n`;
-  await writeFile(file, next);
-}
 
 /** The bare loop: the same message, `lanes` sends at a time over a pooled transport. */
 async function bare(url: string, n: number, lanes: number, message: { subject: string; text: string; html: string }) {
@@ -200,7 +187,7 @@ Per invitation the worker does what the bare loop does not: fetch and complete i
 branch, rental and rules, derive the link, render text and HTML, commit the claim on the idempotency key before the end of the
 message, then mark the delivery and the invitation sent in one statement — ${fmt(claims)} claims for ${fmt(sent)} messages, and the server
 received ${fmt(received)}: each exactly once.`;
-    await writeResults(section);
+    await writeResultsSection('send', section);
     log('results written to bench/RESULTS.md');
   } finally {
     await sink.stop().catch(() => sink.child.kill('SIGKILL'));

@@ -91,7 +91,7 @@ describe('a worker killed mid-batch', () => {
       json: { rentals: Array.from({ length: N }, (_, i) => rentalPayload(i + 1, { pickedUpAt, returnedAt })) },
     });
     expect(batch.status).toBe(200);
-    const { summary, results } = await batch.json();
+    const { summary, results } = (await batch.json()) as any;
     expect(summary).toMatchObject({ received: N, created: N, invited: N });
     const tokenOf = new Map<string, string>(results.map((r: { invitation: { id: string; link: string } }) => [r.invitation.link.split('/s/')[1], r.invitation.id]));
 

@@ -62,11 +62,11 @@ const badRows = lines.map((l, i) => (bad.includes(l) ? i + 1 : 0)).filter(Boolea
 async function importFile(content: string, name = 'rentals.csv') {
   const upload = await t.request(`/api/imports?fileName=${name}`, { method: 'POST', body: content, headers: { 'content-type': 'text/csv' } });
   expect(upload.status).toBe(201);
-  const uploaded = await upload.json();
+  const uploaded = (await upload.json()) as any;
   const start = await t.request(`/api/imports/${uploaded.id}/start`, { method: 'POST', json: { mapping: uploaded.suggestedMapping } });
   expect(start.status).toBe(202);
   await worker.runOnce();
-  const done = await (await t.request(`/api/imports/${uploaded.id}`)).json();
+  const done = (await (await t.request(`/api/imports/${uploaded.id}`)).json()) as any;
   return { uploaded, done };
 }
 
@@ -109,7 +109,7 @@ describe('CSV import', () => {
     expect(done.bytesDone).toBe(done.bytesTotal);
     expect(done.rowsPerSecond).toBeGreaterThan(0);
 
-    const rejections = await (await t.request(`/api/imports/${uploaded.id}/rejections`)).json();
+    const rejections = (await (await t.request(`/api/imports/${uploaded.id}/rejections`)).json()) as any;
     expect(rejections.total).toBe(bad.length);
     expect(rejections.items.map((r: { row: number }) => r.row)).toEqual(badRows);
     const reasonOf = (row: number) => rejections.items.find((r: { row: number }) => r.row === row);
@@ -140,7 +140,7 @@ describe('CSV import', () => {
   it('invites only rentals returned recently (R002, returned yesterday)', async () => {
     const invited = await t.sql`select r.external_id from invitations i join rentals r on r.id = i.rental_id`;
     expect(invited.map((r) => r.external_id)).toEqual(['R002']);
-    const done = await (await t.request(`/api/imports/${firstId}`)).json();
+    const done = (await (await t.request(`/api/imports/${firstId}`)).json()) as any;
     expect(done.invitationsCreated).toBe(1);
   });
 
@@ -179,13 +179,13 @@ describe('CSV import', () => {
       body: `${header}\n${['S001', 'S002', 'S003', 'S004', 'S005'].map((id, i) => `${id},CS${i},,s${i}@example.com,,,SH01,SH01,SUV,2026-04-01 09:00,2026-04-02 18:00,100,app`).join('\n')}\n`,
       headers: { 'content-type': 'text/csv' },
     });
-    const { id, suggestedMapping } = await upload.json();
+    const { id, suggestedMapping } = (await upload.json()) as any;
     // As a worker that died after committing the first three rows leaves it.
     await t.sql`update import_jobs set status = 'failed', mapping = ${JSON.stringify(suggestedMapping)}::jsonb, rows_done = 3, rows_created = 3 where id = ${id}`;
     const start = await t.request(`/api/imports/${id}/start`, { method: 'POST', json: { mapping: suggestedMapping } });
     expect(start.status).toBe(202);
     await worker.runOnce();
-    const done = await (await t.request(`/api/imports/${id}`)).json();
+    const done = (await (await t.request(`/api/imports/${id}`)).json()) as any;
     expect(done).toMatchObject({ status: 'done', rowsDone: 5, rowsCreated: 5 });
     const stored = await t.sql`select external_id from rentals where external_id like 'S00%' order by external_id`;
     expect(stored.map((r) => r.external_id)).toEqual(['S004', 'S005']);
@@ -193,10 +193,10 @@ describe('CSV import', () => {
 
   it('refuses a mapping without the required fields', async () => {
     const upload = await t.request('/api/imports?fileName=x.csv', { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
-    const { id } = await upload.json();
+    const { id } = (await upload.json()) as any;
     const res = await t.request(`/api/imports/${id}/start`, { method: 'POST', json: { mapping: { externalId: 0 } } });
     expect(res.status).toBe(422);
-    const problem = await res.json();
+    const problem = (await res.json()) as any;
     expect(problem.errors.map((e: { path: string }) => e.path)).toContain('mapping.returnedAt');
   });
 });
@@ -220,13 +220,13 @@ describe('batch API', () => {
       json: { rentals: [item(1), item(2, { returnedAt: 'yesterday' }), item(3, { pickupBranch: 'NOPE' }), item(4)] },
     });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(body.summary).toMatchObject({ received: 4, created: 2, rejected: 2, invited: 2 });
     expect(body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'rejected', 'rejected', 'created']);
     expect(body.results[1].errors[0].path).toBe('returnedAt');
     expect(body.results[2].errors[0].path).toBe('pickupBranch');
     expect(body.results[0].invitation.link).toMatch(/^http:\/\/survey\.test\/s\/[A-Za-z0-9_-]{22}$/);
-    const again = await (await t.request('/api/rentals/batch', { method: 'POST', json: { rentals: [item(1), item(4)] } })).json();
+    const again = (await (await t.request('/api/rentals/batch', { method: 'POST', json: { rentals: [item(1), item(4)] } })).json()) as any;
     expect(again.summary).toMatchObject({ unchanged: 2, invited: 0 });
     expect(again.results[0].invitation.link).toBeUndefined();
     const tooMany = await t.request('/api/rentals/batch', { method: 'POST', json: { rentals: Array.from({ length: 1001 }, (_, i) => item(i)) } });

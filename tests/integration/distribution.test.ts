@@ -51,7 +51,7 @@ afterAll(async () => {
 
 async function post(n: number, overrides: Record<string, unknown> = {}) {
   const res = await t.request('/api/rentals', { method: 'POST', json: rentalPayload(n, overrides) });
-  const body = await res.json();
+  const body = (await res.json()) as any;
   if (res.status !== 201 && res.status !== 200) throw new Error(`${res.status}: ${JSON.stringify(body)}`);
   return body as { rentalId: string; created: boolean; invitation: { id: string; status: string; expiresAt: string; channel?: string; link?: string } | null; reason?: string };
 }
@@ -185,12 +185,12 @@ describe('failures, retries and dead letters', () => {
     expect(d.last_error).toContain('503');
     expect(sms.messages.some((m) => m.to === '+8613800000013')).toBe(false);
 
-    const dead = await (await t.request('/api/deliveries?status=dead')).json();
+    const dead = (await (await t.request('/api/deliveries?status=dead')).json()) as any;
     expect(dead.items.map((i: { id: string }) => i.id)).toContain(d.id);
     expect(dead.items.find((i: { id: string }) => i.id === d.id)).toMatchObject({ channel: 'sms', step: 0, to: expect.stringContaining('*') });
     const retry = await t.request(`/api/deliveries/${d.id}/retry`, { method: 'POST' });
     expect(retry.status).toBe(200);
-    expect((await retry.json()).status).toBe('queued');
+    expect(((await retry.json()) as any).status).toBe('queued');
     await worker.runOnce();
     expect(sms.messages.filter((m) => m.to === '+8613800000013')).toHaveLength(1);
     const [after] = await t.sql`select status from deliveries where id = ${d.id}`;
@@ -224,7 +224,7 @@ describe('opting out', () => {
     expect(reminder.status).toBe('scheduled');
     const res = await t.request(`/api/respond/${token}/opt-out`, { method: 'POST', as: 'anonymous' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ optedOut: true });
+    expect((await res.json()) as any).toEqual({ optedOut: true });
     const [customer] = await t.sql`select opted_out_at from customers where external_id = 'C-T-30'`;
     expect(new Date(customer.opted_out_at).toISOString()).toBe(clock.now().toISOString());
     const [cancelled] = await t.sql`select status, outcome from deliveries where invitation_id = ${body.invitation!.id} and step = 1`;
@@ -261,14 +261,14 @@ describe('outbox without providers', () => {
     const demoBoss = await startBoss(demo.sql, { maintenanceIntervalSeconds: 60 });
     const demoWorker = await startDistributionWorker(demo.deps, demoBoss, { autoStart: false });
     try {
-      const created = await (await demo.request('/api/rentals', { method: 'POST', json: rentalPayload(1) })).json();
-      const sms2 = await (
+      const created = (await (await demo.request('/api/rentals', { method: 'POST', json: rentalPayload(1) })).json()) as any;
+      const sms2 = (await (
         await demo.request('/api/rentals', { method: 'POST', json: rentalPayload(2, { customer: { externalId: 'C-T-2', phone: '+8613800000002', consentSms: true } }) })
-      ).json();
+      ).json()) as any;
       await demoWorker.runOnce();
-      const status = await (await demo.request('/api/distribution/status')).json();
+      const status = (await (await demo.request('/api/distribution/status')).json()) as any;
       expect(status.transports).toEqual({ email: 'outbox', sms: 'outbox' });
-      const outbox = await (await demo.request('/api/outbox')).json();
+      const outbox = (await (await demo.request('/api/outbox')).json()) as any;
       expect(outbox.items).toHaveLength(2);
       const email = outbox.items.find((m: { channel: string }) => m.channel === 'email');
       expect(email).toMatchObject({ to: 'c1@example.com', link: created.invitation.link, kind: 'invitation' });
@@ -280,7 +280,7 @@ describe('outbox without providers', () => {
       expect((await demo.request(`/api/respond/${tokenFromLink(email.link)}`, { as: 'anonymous' })).status).toBe(200);
       // A second run sends nothing again.
       await demoWorker.runOnce();
-      expect((await (await demo.request('/api/outbox')).json()).items).toHaveLength(2);
+      expect((((await (await demo.request('/api/outbox')).json()) as any)).items).toHaveLength(2);
     } finally {
       await demoWorker.stop();
       await demoBoss.stop({ graceful: false, wait: true });
