@@ -2,11 +2,7 @@
  * Ready-made survey templates (data in the JSON files next to this one). Each definition is validated
  * against the one survey-definition schema on import, so a broken template fails loudly at start-up.
  */
-import {
-  validateSurveyDefinition,
-  type LocalizedText,
-  type SurveyDefinition,
-} from '@rs/api/surveys/definition/index';
+import { validateSurveyDefinition, type LocalizedText, type SurveyDefinition } from '@rs/survey-definition';
 import postRental from './post-rental.json' with { type: 'json' };
 import rideHailing from './ride-hailing.json' with { type: 'json' };
 import dealerService from './dealer-service.json' with { type: 'json' };
@@ -35,9 +31,7 @@ function load(raw: RawTemplate): SurveyTemplate {
   return { id: raw.id, name: raw.name, description: raw.description, definition: result.definition };
 }
 
-export const templates: SurveyTemplate[] = [postRental, rideHailing, dealerService, complaintFollowUp].map((t) =>
-  load(t as RawTemplate),
-);
+export const templates: SurveyTemplate[] = [postRental, rideHailing, dealerService, complaintFollowUp].map((t) => load(t as RawTemplate));
 
 export function findTemplate(id: string): SurveyTemplate | undefined {
   return templates.find((t) => t.id === id);

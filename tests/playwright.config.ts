@@ -1,7 +1,9 @@
 import { defineConfig, devices } from '@playwright/test';
+import { resolveChromium } from './e2e/support/chromium.ts';
 
-// Chromium comes from Debian's package: Playwright's own browser download is not available here.
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// CHROMIUM_PATH, else the system Chromium, else the one in the npm package @sparticuz/chromium
+// (e2e/support/chromium.ts): Playwright's own browser download is not used.
+const chromium = await resolveChromium();
 
 export default defineConfig({
   testDir: './e2e',
@@ -18,8 +20,9 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath: chromium.executablePath,
+      args: chromium.args,
+      ...(chromium.env ? { env: { ...process.env, ...chromium.env } } : {}),
     },
   },
   projects: [

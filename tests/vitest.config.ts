@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Unit tests are pure; integration tests share one PostgreSQL (embedded or DATABASE_URL) started by
@@ -6,6 +7,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // web modules under test import the rest of web/src/lib as $lib
+        resolve: { alias: { $lib: fileURLToPath(new URL('../web/src/lib', import.meta.url)) } },
         test: {
           name: 'unit',
           include: ['unit/**/*.test.ts'],

@@ -1,24 +1,25 @@
 // `npm start`: one process serving the web app and the API on one port, with its own PostgreSQL
 // unless DATABASE_URL names one.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { announceAccess } from './access/bootstrap.ts';
-import { startAccessJobs } from './access/retention.ts';
 import { buildApp } from './app.ts';
-import { createDatabase } from './db/client.ts';
+import { createDatabase, createDatabaseProbe } from './db/client.ts';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresServer } from './db/embedded.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { secretFromFile } from './distribution/tokens.ts';
-import { startCaseWorkers } from './cases/cases.jobs.ts';
-import { startDistributionWorker } from './distribution/worker.ts';
 import { DEMO_PASSWORD, seedDemoData, seedDemoUsers } from './demo/seed.ts';
 import { parseEnv } from './env.ts';
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from './lib/client-address.ts';
+import { compressing } from './lib/compress.ts';
 import { log, setLogLevel } from './lib/logger.ts';
 import { startBoss } from './queue/queue.ts';
+import { startWorkers } from './queue/workers.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const webBuild = path.join(repoRoot, 'web', 'build', 'handler.js');
@@ -40,7 +41,7 @@ function newestSourceTime(dirs: string[]): number {
 
 /** Builds the web app when there is no build, or when its sources changed since (after a git pull). */
 function buildWebIfNeeded() {
-  const sources = [path.join(repoRoot, 'web', 'src'), path.join(repoRoot, 'web', 'static'), path.join(repoRoot, 'api', 'src', 'surveys', 'definition')];
+  const sources = [path.join(repoRoot, 'web', 'src'), path.join(repoRoot, 'web', 'static'), path.join(repoRoot, 'packages', 'survey-definition', 'src')];
   if (existsSync(webBuild) && statSync(webBuild).mtimeMs >= newestSourceTime(sources)) return;
   log.info(existsSync(webBuild) ? 'Web sources changed: rebuilding the web app…' : 'Building the web app (first start)…');
   const result = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: repoRoot, stdio: 'inherit' });
@@ -50,10 +51,40 @@ function buildWebIfNeeded() {
 // Module scope so a failed start can still stop the PostgreSQL it started.
 let embedded: EmbeddedPostgresServer | undefined;
 
+/**
+ * The server keeps running through a database restart: a promise rejected where nobody awaits it (a timer's
+ * query, a queue's background call) is logged, not a reason to stop serving. Node's default would end the process.
+ */
+function keepRunningOnStrayRejections() {
+  process.on('unhandledRejection', (reason) => {
+    const e = reason as { name?: string; code?: string; message?: string } | undefined;
+    log.error(
+      `unhandled rejection: ${e?.name ?? typeof reason} ${e?.code ?? ''} ${e?.code && /^[0-9A-Z]{5}$/.test(e.code) ? '' : (e?.message ?? String(reason))}`.trim(),
+    );
+  });
+}
+
+/** The repair of the driver (api/scripts/patch-postgres.mjs, run by npm install) is what keeps a restart of PostgreSQL from ending this process. */
+function warnIfDriverUnpatched() {
+  try {
+    const entry = createRequire(import.meta.url).resolve('postgres');
+    const source = readFileSync(path.resolve(path.dirname(entry), '..', '..', 'src', 'connection.js'), 'utf8');
+    if (!source.includes('rental-satisfaction: nextWrite guard')) {
+      log.warn(
+        'The postgres driver is not repaired (npm install skipped its scripts?): run `node api/scripts/patch-postgres.mjs`, or a database restart can stop this server.',
+      );
+    }
+  } catch {
+    /* another layout: nothing to check */
+  }
+}
+
 async function main() {
   const args = new Set(process.argv.slice(2));
   const env = parseEnv({ ...process.env, ...(args.has('--no-demo') ? { DEMO_DATA: 'false' } : {}) });
   setLogLevel(env.LOG_LEVEL);
+  keepRunningOnStrayRejections();
+  warnIfDriverUnpatched();
 
   let shuttingDown = false;
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -85,7 +116,12 @@ async function main() {
   env.IMPORT_DIR = path.resolve(repoRoot, env.IMPORT_DIR);
 
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
-  const deps = { db, sql, env, publicUrl, now: () => new Date() };
+  // Analytics and exports read from a replica when one is named (no migrations there: it follows the primary).
+  const read = env.DATABASE_READ_URL ? createDatabase(env.DATABASE_READ_URL) : null;
+  if (read) cleanups.push(() => read.sql.end({ timeout: 5 }));
+  const probeSql = createDatabaseProbe(databaseUrl);
+  cleanups.push(() => probeSql.end({ timeout: 1 }));
+  const deps = { db, sql, readSql: read?.sql, probeSql, env, publicUrl, now: () => new Date() };
   const app = buildApp(deps);
 
   if (env.DEMO_DATA) {
@@ -96,18 +132,15 @@ async function main() {
   const access = await announceAccess({ db, env, publicUrl, now: () => new Date() }, { demoPassword: DEMO_PASSWORD, users: demoUsers });
   for (const line of access.info) log.info(line);
   for (const line of access.action) log.warn(line);
-  cleanups.push(startAccessJobs({ db, sql, env, publicUrl, now: () => new Date() }));
 
-  // The job queue (pg-boss, same database) and the workers using it.
-  const boss = await startBoss(sql, { maintenanceIntervalSeconds: env.QUEUE_MAINTENANCE_SECONDS });
-  cleanups.push(() => boss.stop({ graceful: false, wait: true }));
-  if (env.DISTRIBUTION_WORKER) {
-    const distribution = await startDistributionWorker(deps, boss);
-    cleanups.push(() => distribution.stop());
+  // The job queue (pg-boss, same database) and the background workers; WORKERS=false leaves them to
+  // worker processes (api/src/queue/worker.main.ts) and this process only serves requests.
+  if (env.WORKERS) {
+    const boss = await startBoss(sql, { maintenanceIntervalSeconds: env.QUEUE_MAINTENANCE_SECONDS });
+    cleanups.push(() => boss.stop({ graceful: false, wait: true }));
+    const workers = await startWorkers(deps, boss, { distribution: env.DISTRIBUTION_WORKER });
+    cleanups.push(() => workers.stop());
   }
-  // Alert rule evaluation, follow-up surveys and the SLA timer of cases.
-  const caseWorkers = startCaseWorkers(deps, boss);
-  cleanups.push(() => caseWorkers.stop());
 
   const apiListener = getRequestListener(app.fetch);
   // SvelteKit's server-side fetch of /api/... reaches Hono in-process through this (see web/src/hooks.server.ts).
@@ -115,19 +148,27 @@ async function main() {
   // adapter-node reads these when its handler loads: the origin of a request (for SvelteKit's CSRF check on
   // form posts) is its Host header with the protocol we note below, unless ORIGIN pins one.
   process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
+  // The web app's client address (getClientAddress) is the one resolved below through TRUST_PROXY, and its
+  // form posts are held in memory up to the JSON limit (CSV files go to the API, streamed).
+  process.env.ADDRESS_HEADER = CLIENT_ADDRESS_HEADER;
+  process.env.BODY_SIZE_LIMIT ??= String(env.JSON_BODY_LIMIT_BYTES);
   const { handler: webHandler } = (await import(pathToFileURL(webBuild).href)) as {
     handler: (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
   };
 
-  const server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    if (url === '/api' || url.startsWith('/api/')) return void apiListener(req, res);
-    if (!req.headers['x-forwarded-proto']) req.headers['x-forwarded-proto'] = 'encrypted' in req.socket ? 'https' : 'http';
-    webHandler(req, res, () => {
-      res.statusCode = 404;
-      res.end('Not found');
-    });
-  });
+  // Responses leave compressed (brotli or gzip) where the client accepts it: api/src/lib/compress.ts.
+  const server = createServer(
+    compressing((req, res) => {
+      const url = req.url ?? '/';
+      if (url === '/api' || url.startsWith('/api/')) return void apiListener(req, res);
+      if (!req.headers['x-forwarded-proto']) req.headers['x-forwarded-proto'] = 'encrypted' in req.socket ? 'https' : 'http';
+      req.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], env.TRUST_PROXY);
+      webHandler(req, res, () => {
+        res.statusCode = 404;
+        res.end('Not found');
+      });
+    }),
+  );
   cleanups.push(() => new Promise((resolve) => server.close(resolve)));
   server.on('error', (error: NodeJS.ErrnoException) => {
     log.error(error.code === 'EADDRINUSE' ? `Port ${env.PORT} is already in use; set PORT to another one.` : String(error));

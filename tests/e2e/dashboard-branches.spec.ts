@@ -1,6 +1,19 @@
 // Branch league table, branch page, segments and driver analysis on the demo data, against the API.
 import { expect, test } from '@playwright/test';
-import { addDays, apiGet, attrNumber, cellNumber, csvColumn, csvNumber, downloadCsv, postRentalSurveyId, query, screenshots, shownPeriod } from './dashboard-helpers.ts';
+import {
+  addDays,
+  apiGet,
+  attrNumber,
+  cellNumber,
+  csvColumn,
+  csvNumber,
+  downloadCsv,
+  postRentalSurveyId,
+  query,
+  screenshots,
+  shownPeriod,
+  uiLang,
+} from './dashboard-helpers.ts';
 import { signIn } from './support/session.ts';
 
 let survey: string;
@@ -10,12 +23,10 @@ test.beforeEach(async ({ page, request }) => {
   survey ??= await postRentalSurveyId(request);
 });
 
-const lang = async (page: import('@playwright/test').Page) => (await page.locator('html').getAttribute('lang'))!;
-
 test('league table: every branch with the API figures, sortable, small groups greyed, change marked when significant', async ({ page, request }, testInfo) => {
   await page.goto('/branches?period=90d');
   const period = await shownPeriod(page);
-  const base = { survey, from: period.from, to: period.to, lang: await lang(page), groupBy: 'branch' };
+  const base = { survey, from: period.from, to: period.to, lang: await uiLang(page), groupBy: 'branch' };
   const summary = await apiGet(request, `/api/analytics/summary${query(base)}`);
   const previous = await apiGet(request, `/api/analytics/summary${query({ ...base, from: addDays(period.from!, -90), to: addDays(period.from!, -1) })}`);
   const compare = await apiGet(request, `/api/analytics/compare${query({ ...base, against: 'previous' })}`);
@@ -31,7 +42,10 @@ test('league table: every branch with the API figures, sortable, small groups gr
     expect(await cellNumber(row, 'nps')).toBe(g.nps.score);
     expect(await cellNumber(row, 'csat')).toBe(g.csat.top2);
     expect(await cellNumber(row, 'pp100')).toBe(g.pp100.value);
-    expect(await cellNumber(row, 'responseRate')).toBe(funnel.groups.find((f: { key: string }) => f.key === g.key)?.responseRate ?? null);
+    // The funnel's fraction, shown in percent.
+    const rate = funnel.groups.find((f: { key: string }) => f.key === g.key)?.responseRate ?? null;
+    if (rate === null) expect(await cellNumber(row, 'responseRate')).toBeNull();
+    else expect(await cellNumber(row, 'responseRate')).toBeCloseTo(100 * rate, 9);
     if (g.suppressed) {
       await expect(row).toHaveClass(/suppressed/);
       await expect(row.locator('[data-field="nps"]')).toHaveText(/n too small|样本过少/);
@@ -56,11 +70,21 @@ test('league table: every branch with the API figures, sortable, small groups gr
   // Sorting by NPS (a link: the order is in the URL), then the other way round.
   await page.locator('[data-testid="league-table"] th a[data-sort="nps"]').click();
   await expect(page).toHaveURL(/sort=nps/);
-  const npsDesc = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-field="nps"]')!.getAttribute('data-value')).filter((v) => v !== '').map(Number));
+  const npsDesc = await rows.evaluateAll((trs) =>
+    trs
+      .map((tr) => tr.querySelector('[data-field="nps"]')!.getAttribute('data-value'))
+      .filter((v) => v !== '')
+      .map(Number),
+  );
   expect(npsDesc).toEqual([...npsDesc].sort((a, b) => b - a));
   await page.locator('[data-testid="league-table"] th a[data-sort="nps"]').click();
   await expect(page).toHaveURL(/dir=asc/);
-  const npsAsc = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-field="nps"]')!.getAttribute('data-value')).filter((v) => v !== '').map(Number));
+  const npsAsc = await rows.evaluateAll((trs) =>
+    trs
+      .map((tr) => tr.querySelector('[data-field="nps"]')!.getAttribute('data-value'))
+      .filter((v) => v !== '')
+      .map(Number),
+  );
   expect(npsAsc).toEqual([...npsAsc].sort((a, b) => a - b));
 
   // The CSV is the table as sorted, unrounded.
@@ -74,7 +98,9 @@ test('league table: every branch with the API figures, sortable, small groups gr
   await screenshots(page, testInfo, 'branches-league');
 
   // A click opens the branch page: the same views, filtered to that branch.
-  const target = summary.groups.find((g: { key: string; suppressed: boolean }) => g.key === 'SH01' && !g.suppressed) ?? summary.groups.find((g: { suppressed: boolean }) => !g.suppressed);
+  const target =
+    summary.groups.find((g: { key: string; suppressed: boolean }) => g.key === 'SH01' && !g.suppressed) ??
+    summary.groups.find((g: { suppressed: boolean }) => !g.suppressed);
   await page.locator(`[data-testid="league-table"] tr[data-key="${target.key}"] a`).first().click();
   await expect(page).toHaveURL(new RegExp(`/branches/${target.key}\\?`));
   await expect(page.getByTestId('branch-title')).toHaveAttribute('data-branch', target.key);
@@ -98,7 +124,10 @@ test('segments: every grouping as chart and table with the API figures', async (
   for (const by of ['customerType', 'vehicleClass', 'channel', 'newReturning', 'region', 'tier']) {
     await page.goto(`/segments?by=${by}&period=90d`);
     const period = await shownPeriod(page);
-    const summary = await apiGet(request, `/api/analytics/summary${query({ survey, from: period.from, to: period.to, lang: await lang(page), groupBy: by })}`);
+    const summary = await apiGet(
+      request,
+      `/api/analytics/summary${query({ survey, from: period.from, to: period.to, lang: await uiLang(page), groupBy: by })}`,
+    );
     await expect(page.locator('[data-testid="segment-table"] tbody tr')).toHaveCount(summary.groups.length);
     for (const g of summary.groups) {
       const row = page.locator(`[data-testid="segment-table"] tr[data-key="${g.key}"]`);
@@ -126,7 +155,7 @@ test('segments: every grouping as chart and table with the API figures', async (
 
 test('drivers: importance naming the method, quadrant, n and R² always shown, small-sample warning', async ({ page, request }, testInfo) => {
   await page.goto('/drivers');
-  const params = { survey, to: (await shownPeriod(page)).to, lang: await lang(page) };
+  const params = { survey, to: (await shownPeriod(page)).to, lang: await uiLang(page) };
   const company = await apiGet(request, `/api/analytics/drivers${query(params)}`);
   const stats = page.getByTestId('driver-stats');
   expect(await attrNumber(stats, 'data-n')).toBe(company.n);
@@ -142,7 +171,9 @@ test('drivers: importance naming the method, quadrant, n and R² always shown, s
     await expect(row.locator('[data-field="quadrant"]')).toHaveAttribute('data-value', d.quadrant ?? '');
   }
   // Shares sum to 100 % of R²; the chart lists them largest first.
-  const shares = await page.locator('[data-testid="driver-table"] [data-field="share"]').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+  const shares = await page
+    .locator('[data-testid="driver-table"] [data-field="share"]')
+    .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
   expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 6);
   expect(shares).toEqual([...shares].sort((a, b) => b - a));
   const csv = await downloadCsv(page, page.getByTestId('driver-table-csv'));

@@ -11,16 +11,16 @@ export async function apiGet<T = any>(request: APIRequestContext, path: string, 
   return res.json() as Promise<T>;
 }
 
-/** Status of an endpoint: lets a test check a view against the API, or its "not available" card. */
-export async function apiStatus(request: APIRequestContext, path: string): Promise<number> {
-  return (await request.get(path, { headers: await apiHeaders(request) })).status();
-}
-
 export async function postRentalSurveyId(request: APIRequestContext): Promise<string> {
   const surveys = await apiGet<{ id: string; kind: string; status: string }[]>(request, '/api/surveys');
   const survey = surveys.find((s) => s.kind === 'post_rental' && s.status === 'active') ?? surveys.find((s) => s.kind === 'post_rental');
   if (!survey) throw new Error('no post-rental survey in the demo data');
   return survey.id;
+}
+
+/** The language the page is shown in (the html element's lang). */
+export async function uiLang(page: Page): Promise<'zh-CN' | 'en'> {
+  return (await page.locator('html').getAttribute('lang')) as 'zh-CN' | 'en';
 }
 
 /** The period the page says it shows (data-from is empty for all time). */

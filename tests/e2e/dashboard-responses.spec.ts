@@ -30,7 +30,16 @@ test.beforeAll(async ({ request, baseURL }) => {
   expect(created.status(), await created.text()).toBe(201);
   const token = tokenFromLink((await created.json()).invitation.link);
   const res = await request.post(`${baseURL}/api/respond/${token}/submit`, {
-    data: { answers: { q_nps: 3, q_nps_reason: `=CMD("calc") ${marker}`, q_csat: 2, q_pickup: { pickup_wait: 1 }, q_problems: { choices: ['counter_wait', 'unexpected_fees'] }, q_comment: `+${marker} 押金退得太慢` } },
+    data: {
+      answers: {
+        q_nps: 3,
+        q_nps_reason: `=CMD("calc") ${marker}`,
+        q_csat: 2,
+        q_pickup: { pickup_wait: 1 },
+        q_problems: { choices: ['counter_wait', 'unexpected_fees'] },
+        q_comment: `+${marker} 押金退得太慢`,
+      },
+    },
   });
   expect(res.status(), await res.text()).toBe(200);
 });
@@ -75,12 +84,18 @@ test('list and filters equal the API; a response opens with customer, rental, br
   await expect(page.getByTestId('detail-rental').locator('[data-field="externalId"]')).toHaveText(`RA-EXP-${stamp}`);
   await expect(page.getByTestId('detail-branch').locator('[data-field="code"]')).toHaveAttribute('data-value', 'SH01');
   await expect(page.getByTestId('detail-nps')).toHaveAttribute('data-value', '3');
-  // Answers with their question texts, in the UI language.
+  // Answers with their question texts in the UI language, as the customer saw them: "{branch.name}"
+  // filled with this response's branch (SH01), in that language.
   const lang = (await page.locator('html').getAttribute('lang'))!;
-  for (const a of detail.answers.filter((x: { answered: boolean }) => x.answered)) {
+  const branchName = lang === 'en' ? 'Shanghai Hongqiao Airport' : '上海虹桥机场店';
+  expect(detail.branch).toMatchObject({ code: 'SH01', name: '上海虹桥机场店', nameEn: 'Shanghai Hongqiao Airport' });
+  const answered = detail.answers.filter((x: { answered: boolean }) => x.answered);
+  expect(answered.some((a: { question: Record<string, string> }) => (a.question[lang] ?? a.question['zh-CN']).includes('{branch.name}'))).toBe(true);
+  for (const a of answered) {
     const item = page.locator(`[data-testid="detail-answers"] li[data-question="${a.questionId}"]`);
-    await expect(item.locator('.q')).toHaveText(a.question[lang] ?? a.question['zh-CN']);
+    await expect(item.locator('.q')).toHaveText((a.question[lang] ?? a.question['zh-CN']).replaceAll('{branch.name}', branchName));
   }
+  await expect(page.locator('li[data-question="q_csat"] .q')).toContainText(branchName);
   await expect(page.locator('li[data-question="q_comment"] [data-field="answer"]')).toHaveText(`+${marker} 押金退得太慢`);
   await expect(page.locator('li[data-question="q_pickup"] tr[data-item="pickup_wait"] td.num')).toHaveAttribute('data-value', '1');
   await expect(page.locator('li[data-question="q_booking"]')).toHaveClass(/unanswered/);
@@ -121,13 +136,15 @@ test('CSV export: streamed file with BOM, the filtered responses, formula cells 
   expect(csv.text).toContain(`"'=CMD(""calc"") ${marker}"`);
 });
 
-test('a branch manager sees only their branches, with contacts masked and no export', async ({ page, request }) => {
+test('a branch manager sees only their branches, with contacts masked, and may export them', async ({ page, request }) => {
   await signIn(page, 'branch_manager');
   await page.goto('/responses');
-  const branches = await page.locator('[data-testid="responses-table"] [data-field="branch"]').evaluateAll((cells) => [...new Set(cells.map((c) => c.getAttribute('data-value')))]);
+  const branches = await page
+    .locator('[data-testid="responses-table"] [data-field="branch"]')
+    .evaluateAll((cells) => [...new Set(cells.map((c) => c.getAttribute('data-value')))]);
   expect(branches.length).toBeGreaterThan(0);
   for (const b of branches) expect(['SH01', 'SH02']).toContain(b);
-  await expect(page.getByTestId('responses-export')).toHaveCount(0);
+  await expect(page.getByTestId('responses-export')).toBeVisible();
   const list = await apiGet(request, `/api/responses${query({ survey, q: marker })}`, 'branch_manager');
   expect(list.total).toBe(1);
   await page.goto(`/responses/${list.items[0].id}`);

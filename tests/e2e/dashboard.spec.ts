@@ -6,7 +6,6 @@ import { tokenFromLink } from '../support/rentals.ts';
 import {
   addDays,
   apiGet,
-  apiStatus,
   attrNumber,
   cellNumber,
   csvColumn,
@@ -17,6 +16,7 @@ import {
   screenshots,
   shownPeriod,
   todayInShanghai,
+  uiLang,
 } from './dashboard-helpers.ts';
 import { apiHeaders, signIn } from './support/session.ts';
 
@@ -26,10 +26,6 @@ test.beforeEach(async ({ page, request }) => {
   await signIn(page, 'admin');
   survey ??= await postRentalSurveyId(request);
 });
-
-async function uiLang(page: Page) {
-  return (await page.locator('html').getAttribute('lang')) as 'zh-CN' | 'en';
-}
 
 async function switchLanguage(page: Page) {
   const before = await uiLang(page);
@@ -50,7 +46,10 @@ test('overview: KPIs, change against the previous period and trends equal the AP
   const base = { survey, from: period.from, to: period.to, lang };
 
   const summary = await apiGet(request, `/api/analytics/summary${query({ ...base, groupBy: 'none' })}`);
-  const previous = await apiGet(request, `/api/analytics/summary${query({ ...base, groupBy: 'none', from: addDays(period.from!, -90), to: addDays(period.from!, -1) })}`);
+  const previous = await apiGet(
+    request,
+    `/api/analytics/summary${query({ ...base, groupBy: 'none', from: addDays(period.from!, -90), to: addDays(period.from!, -1) })}`,
+  );
   const compare = await apiGet(request, `/api/analytics/compare${query({ ...base, against: 'previous' })}`);
   const total = summary.total;
   expect(total.responses).toBeGreaterThan(50);
@@ -61,7 +60,9 @@ test('overview: KPIs, change against the previous period and trends equal the AP
   expect(await attrNumber(nps.locator('[data-field="ci95"]'), 'data-high')).toBe(total.nps.ci95[1]);
   expect(await attrNumber(nps.locator('[data-field="n"]'))).toBe(total.nps.n);
   // What is shown is the same number, rounded to one decimal.
-  await expect(page.getByTestId('total-nps')).toHaveText(new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(total.nps.score));
+  await expect(page.getByTestId('total-nps')).toHaveText(
+    new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(total.nps.score),
+  );
   expect(await attrNumber(page.getByTestId('kpi-csi'))).toBe(total.csi.score);
   const csat = page.getByTestId('kpi-csat');
   expect(await attrNumber(csat)).toBe(total.csat.top2);
@@ -79,15 +80,13 @@ test('overview: KPIs, change against the previous period and trends equal the AP
     else await expect(change).not.toHaveClass(/good|bad/);
   }
 
-  // Response rate: from the funnel when the server has it.
-  const funnelStatus = await apiStatus(request, `/api/analytics/funnel${query(base)}`);
-  if (funnelStatus === 200) {
-    const funnel = await apiGet(request, `/api/analytics/funnel${query(base)}`);
-    expect(await attrNumber(page.getByTestId('kpi-response-rate'))).toBe(funnel.total.responseRate);
-    expect(await attrNumber(page.getByTestId('kpi-response-rate').locator('[data-field="n"]'))).toBe(funnel.total.sent);
-  } else {
-    await expect(page.getByTestId('kpi-response-rate')).toHaveAttribute('data-value', '');
-  }
+  // Response rate: the funnel's fraction, shown in percent.
+  const funnel = await apiGet(request, `/api/analytics/funnel${query(base)}`);
+  expect(funnel.total.sent).toBeGreaterThan(0);
+  expect(funnel.total.responseRate).toBeGreaterThan(0);
+  expect(funnel.total.responseRate).toBeLessThanOrEqual(1);
+  expect(await attrNumber(page.getByTestId('kpi-response-rate'))).toBeCloseTo(100 * funnel.total.responseRate, 9);
+  expect(await attrNumber(page.getByTestId('kpi-response-rate').locator('[data-field="n"]'))).toBe(funnel.total.sent);
 
   // NPS trend by week, every period as the API has it.
   const trend = await apiGet(request, `/api/analytics/summary${query({ ...base, groupBy: 'week' })}`);
@@ -157,62 +156,58 @@ test('dimension scores, now and over time, equal the API', async ({ page, reques
   await screenshots(page, testInfo, 'dashboard-dimensions');
 });
 
-/** A view backed by an endpoint that may not be on this server yet: its figures, or a clear "not available" card. */
-async function checkOptionalView(page: Page, request: APIRequestContext, path: string, endpoint: string, check: (body: any, base: Record<string, string | null>) => Promise<void>) {
+/** A view backed by an analytics endpoint: the page shows the endpoint's figures for the period it shows. */
+async function checkView(
+  page: Page,
+  request: APIRequestContext,
+  path: string,
+  endpoint: string,
+  check: (body: any, base: Record<string, string | null>) => Promise<void>,
+) {
   await page.goto(path);
   const period = await shownPeriod(page);
   const base = { survey, from: period.from, to: period.to, lang: await uiLang(page) };
-  const status = await apiStatus(request, `/api/analytics/${endpoint}${query(base)}`);
-  if (status === 404) {
-    await expect(page.getByTestId('unavailable')).toBeVisible();
-    return;
-  }
-  expect(status).toBe(200);
+  await expect(page.getByTestId('load-error')).toHaveCount(0);
   await check(await apiGet(request, `/api/analytics/${endpoint}${query(base)}`), base);
 }
 
-test('problem Pareto, comment themes and loyalty show the API figures (or say they are not available)', async ({ page, request }, testInfo) => {
-  await checkOptionalView(page, request, '/dashboard/problems?period=90d', 'problems', async (body) => {
-    const list = (body.problems ?? body.total?.problems ?? []) as { id?: string; key?: string; count: number }[];
+test('problem Pareto, comment topics and loyalty show the API figures', async ({ page, request }, testInfo) => {
+  await checkView(page, request, '/dashboard/problems?period=90d', 'problems', async (body) => {
+    const list = body.total.problems as { id: string; count: number }[];
+    expect(list.length).toBeGreaterThan(0);
     for (const p of list) {
-      const row = page.locator(`[data-testid="pareto-table"] tr[data-key="${p.id ?? p.key}"]`);
+      const row = page.locator(`[data-testid="pareto-table"] tr[data-key="${p.id}"]`);
       expect(await cellNumber(row, 'count')).toBe(p.count);
     }
     // Largest first, cumulative share ending at 100 %.
-    const counts = await page.locator('[data-testid="pareto-table"] [data-field="count"]').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+    const counts = await page
+      .locator('[data-testid="pareto-table"] [data-field="count"]')
+      .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     const cumulative = await page.locator('[data-testid="pareto-table"] [data-field="cumulative"]').last().getAttribute('data-value');
     if (list.length > 0) expect(Number(cumulative)).toBeCloseTo(100, 6);
     // The top problem opens the responses that reported it: as many as the Pareto counts.
     const top = [...list].sort((a, b) => b.count - a.count)[0];
     await page.getByTestId('pareto-table-toggle').click();
-    await page.locator(`[data-testid="pareto-table"] tr[data-key="${top.id ?? top.key}"] a`).click();
+    await page.locator(`[data-testid="pareto-table"] tr[data-key="${top.id}"] a`).click();
     await expect(page).toHaveURL(/\/responses\?.*problem=/);
     await expect(page.getByTestId('responses-total')).toHaveAttribute('data-value', String(top.count));
     await page.goBack();
   });
   await screenshots(page, testInfo, 'dashboard-problems');
 
-  await checkOptionalView(page, request, '/dashboard/comments?period=90d', 'comments', async (body) => {
-    // What detractors talk about: their words and phrases, with counts and example comments.
-    for (const category of ['detractor', 'passive', 'promoter'] as const) {
-      const set = body.total.byCategory[category];
-      await expect(page.getByTestId(`themes-${category}-n`)).toHaveAttribute('data-value', String(set.comments));
-      for (const [kind, list] of [['word', set.words], ['phrase', set.phrases]] as const) {
-        for (const term of list) {
-          const row = page.locator(`[data-testid="themes-${category}"] tr[data-key="${kind}:${term.term}"]`);
-          expect(await cellNumber(row, 'count')).toBe(term.count);
-          expect(await cellNumber(row, 'share')).toBe(term.share);
-        }
-      }
-    }
-    expect(body.total.byCategory.detractor.words.length).toBeGreaterThan(0);
-    // Example comments beside the detractors' themes.
-    await expect(page.locator('section:has([data-testid="themes-detractor"]) details dd').first()).toBeVisible();
-  });
+  // Comment topics (tests/e2e/topics.spec.ts checks every figure, in both languages).
+  await page.goto('/dashboard/comments?period=90d');
+  {
+    const period = await shownPeriod(page);
+    const body = await apiGet(request, `/api/text/topics${query({ survey, from: period.from, to: period.to, lang: await uiLang(page) })}`);
+    await expect(page.getByTestId('topics-comments')).toHaveAttribute('data-value', String(body.comments));
+    for (const topic of body.topics) expect(await cellNumber(page.locator(`[data-testid="topics"] tr[data-key="${topic.id}"]`), 'volume')).toBe(topic.volume);
+    expect(body.topics.some((x: { volume: number }) => x.volume > 0)).toBe(true);
+  }
   await screenshots(page, testInfo, 'dashboard-comments');
 
-  await checkOptionalView(page, request, '/dashboard/loyalty', 'loyalty', async (body) => {
+  await checkView(page, request, '/dashboard/loyalty', 'loyalty', async (body) => {
     for (const w of body.windows) {
       if (w.overall.n === 0) {
         await expect(page.getByTestId(`loyalty-not-yet-${w.days}`)).toBeVisible();
@@ -288,7 +283,7 @@ test('CSV downloads: BOM, the numbers shown, and formula cells escaped', async (
   });
   expect(submitted.status(), await submitted.text()).toBe(200);
 
-  await page.goto('/dashboard');
+  await page.goto('/dashboard?period=all');
   await setLanguage(page, 'en');
   const byBranch = await apiGet(request, `/api/analytics/summary${query({ survey, to: todayInShanghai(), groupBy: 'branch', lang: 'en' })}`);
   const csv = await downloadCsv(page, page.getByTestId('nps-table-csv'));
@@ -317,7 +312,96 @@ test('CSV downloads: BOM, the numbers shown, and formula cells escaped', async (
   const period = await shownPeriod(page);
   const weekly = await apiGet(request, `/api/analytics/summary${query({ survey, from: period.from, to: period.to, groupBy: 'week', lang: 'en' })}`);
   const trend = await downloadCsv(page, page.getByTestId('trend-nps-csv'));
-  expect(trend.header).toEqual(['Period', 'n', 'NPS', '95% low', '95% high']);
+  expect(trend.header).toEqual(['Period', 'n', 'NPS', '95% low', '95% high', 'Target', 'Target status', 'partial period']);
   expect(trend.rows.map((r) => r[0])).toEqual(weekly.groups.map((g: { key: string }) => g.key));
+  // The week of today is not over, and the first week starts before the 90 days: both marked partial.
+  const thisWeek = addDays(period.to, -((new Date(`${period.to}T00:00:00Z`).getUTCDay() + 6) % 7));
+  const keys = weekly.groups.map((g: { key: string }) => g.key) as string[];
+  expect(trend.rows.filter((r) => r[7] === '1').map((r) => r[0])).toEqual(keys.filter((k) => k === thisWeek || k < period.from!));
   expect(trend.rows.map((r) => csvNumber(r[2]))).toEqual(weekly.groups.map((g: { nps: { score: number | null } }) => g.nps.score));
+});
+
+test('the overview opens on a period with a previous one: changes show without choosing anything', async ({ page }) => {
+  await page.goto('/dashboard');
+  await expect(page.getByTestId('period')).toHaveValue('90d');
+  const period = await shownPeriod(page);
+  const today = todayInShanghai();
+  expect(period).toEqual({ from: addDays(today, -89), to: today });
+  for (const metric of ['nps', 'csi', 'csat']) await expect(page.getByTestId(`kpi-${metric}`).locator('[data-field="change"]')).toBeVisible();
+  // All time stays one choice away (and has no previous period).
+  await page.goto('/dashboard?period=all');
+  await expect(page.getByTestId('kpi-nps').locator('[data-field="change"]')).toHaveCount(0);
+});
+
+test('branch NPS is ranked, highest first, ties by name', async ({ page, request }) => {
+  await page.goto('/dashboard?period=all');
+  const lang = await uiLang(page);
+  const byBranch = await apiGet(request, `/api/analytics/summary${query({ survey, to: todayInShanghai(), groupBy: 'branch', lang })}`);
+  type G = { key: string; label: string; suppressed: boolean; nps: { score: number | null } };
+  const shown = (byBranch.groups as G[]).filter((g) => !g.suppressed);
+  expect(shown.length).toBeGreaterThan(3);
+  const ranked = [...shown].sort((a, b) => b.nps.score! - a.nps.score! || a.label.localeCompare(b.label, lang));
+  // The API lists branches by name: the ranking is the page's doing.
+  expect(shown.map((g) => g.key)).not.toEqual(ranked.map((g) => g.key));
+  const chart = page.locator('section:has([data-testid="nps-table"]) .chart');
+  expect(JSON.parse((await chart.getAttribute('data-labels'))!)).toEqual(ranked.map((g) => g.label));
+  const rows = await page.locator('[data-testid="nps-table"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-branch')));
+  expect(rows.slice(0, ranked.length)).toEqual(ranked.map((g) => g.key));
+  const scores = await page
+    .locator('[data-testid="nps-table"] tbody tr:not(.suppressed) [data-field="nps"]')
+    .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+});
+
+test('the period that is not over is marked as partial in the trend chart and its table', async ({ page, request }) => {
+  await page.goto('/dashboard?period=all&interval=month');
+  const lang = await uiLang(page);
+  const today = todayInShanghai();
+  const monthly = await apiGet(request, `/api/analytics/summary${query({ survey, to: today, groupBy: 'month', lang })}`);
+  const keys = (monthly.groups as { key: string }[]).map((g) => g.key);
+  const thisMonth = `${today.slice(0, 7)}-01`;
+  // The demo data has answers this month (the partial month the chart used to plot as a drop).
+  expect(keys).toContain(thisMonth);
+  const partialText = lang === 'en' ? 'partial period' : '不完整周期';
+  for (const key of keys) {
+    const cell = page.locator(`[data-testid="trend-nps"] tr[data-key="${key}"] [data-field="period"]`);
+    if (key === thisMonth) await expect(cell).toContainText(partialText);
+    else await expect(cell).not.toContainText(partialText);
+  }
+  const chart = page.locator('section:has([data-testid="trend-nps"]) .chart');
+  await expect(chart).toHaveAttribute('data-partial-points', String(keys.indexOf(thisMonth)));
+  await expect(page.getByTestId('trend-nps-partial')).toContainText(today);
+
+  // A finished quarter has no partial month.
+  const [y, m] = today.split('-').map(Number);
+  const q = Math.floor((m - 1) / 3) + 1;
+  const lastQuarter = q === 1 ? `${y - 1}Q4` : `${y}Q${q - 1}`;
+  await page.goto(`/dashboard?period=quarter&quarter=${lastQuarter}&interval=month`);
+  await expect(page.locator('section:has([data-testid="trend-nps"]) .chart')).toHaveAttribute('data-partial-points', '');
+  await expect(page.getByTestId('trend-nps-partial')).toHaveCount(0);
+});
+
+test('weighting by branch volume is a dashboard filter kept in the URL, with the effective n', async ({ page, request }) => {
+  await page.goto('/dashboard?period=90d');
+  // the select changes the URL from a script: before hydration a choice would do nothing
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByTestId('kpi-nps').locator('[data-field="n-effective"]')).toHaveCount(0);
+  await page.getByTestId('weight').selectOption('branchVolume');
+  await expect(page).toHaveURL(/[?&]weight=branchVolume/);
+  await expect(page.getByTestId('period')).toHaveValue('90d');
+  const period = await shownPeriod(page);
+  const base = { survey, from: period.from, to: period.to, lang: await uiLang(page) };
+  const weighted = await apiGet(request, `/api/analytics/summary${query({ ...base, weight: 'branchVolume' })}`);
+  const raw = await apiGet(request, `/api/analytics/summary${query(base)}`);
+  expect(weighted.total.nps.score).not.toBe(raw.total.nps.score);
+  const nps = page.getByTestId('kpi-nps');
+  expect(await attrNumber(nps)).toBe(weighted.total.nps.score);
+  expect(await attrNumber(nps.locator('[data-field="n"]'))).toBe(weighted.total.nps.n);
+  expect(await attrNumber(nps.locator('[data-field="n-effective"]'))).toBe(weighted.total.nps.nEffective);
+  expect(await attrNumber(page.getByTestId('kpi-csat').locator('[data-field="n-effective"]'))).toBe(weighted.total.csat.nEffective);
+  await expect(page.getByTestId('weighted-note')).toBeVisible();
+  // Kept when another view is opened from the tabs and when the page is shared.
+  await page.reload();
+  await expect(page.getByTestId('weight')).toHaveValue('branchVolume');
+  expect(await attrNumber(page.getByTestId('kpi-nps'))).toBe(weighted.total.nps.score);
 });

@@ -74,10 +74,24 @@ describe("one customer's data", () => {
 
     for (const query of ['zhang.wei@EXAMPLE.com', '138 1234 5678', 'C-ZHANG', '张伟']) {
       const found = await (await t.request('/api/privacy/customers/search', { method: 'POST', json: { query } })).json();
-      expect(found.map((c: { externalId: string }) => c.externalId), query).toEqual(['C-ZHANG']);
+      expect(
+        found.map((c: { externalId: string }) => c.externalId),
+        query,
+      ).toEqual(['C-ZHANG']);
     }
     const [match] = await (await t.request('/api/privacy/customers/search', { method: 'POST', json: { query: 'C-ZHANG' } })).json();
     expect(match).toMatchObject({ name: '张伟', email: 'zhang.wei@example.com', rentals: 2, responses: 1, erasedAt: null });
+    // A complaint they phoned in and a reward code they were given are theirs too.
+    const complaint = await t.request('/api/cases/complaints', {
+      method: 'POST',
+      json: { key: crypto.randomUUID(), channel: 'phone', customerId: match.id, branchId, description: '张伟来电：车内有烟味', rootCause: 'vehicle_condition' },
+    });
+    expect(complaint.status, await complaint.clone().text()).toBe(201);
+    const programme = await t.request('/api/rewards/programmes', { method: 'POST', json: { surveyId: survey.id, name: '50元租车券' } });
+    expect(programme.status).toBe(201);
+    await t.sql`insert into reward_codes (programme_id, code, issued_at, customer_id, branch_id)
+                values (${(await programme.json()).id}, 'ZW-0001', ${t.clock.now().toISOString()}, ${match.id}, ${branchId}),
+                       (${(await t.sql`select id from reward_programmes`)[0].id}, 'NOT-HIS', null, null, null)`;
 
     const res = await t.request(`/api/privacy/customers/${match.id}/export`);
     expect(res.status).toBe(200);
@@ -87,9 +101,15 @@ describe("one customer's data", () => {
     expect(data.rentals.map((r: { externalId: string }) => r.externalId)).toEqual(['RA-T-1', 'RA-T-2']);
     expect(data.invitations).toHaveLength(2);
     expect(JSON.stringify(data.invitations)).not.toMatch(/token/i);
+    expect(data.cases).toHaveLength(1);
+    expect(data.cases[0]).toMatchObject({ channel: 'phone', description: '张伟来电：车内有烟味', rootCause: 'vehicle_condition', branch: 'SH01' });
+    expect(data.rewards).toEqual([expect.objectContaining({ programme: '50元租车券', code: 'ZW-0001', redeemedAt: null })]);
     expect(data.responses).toHaveLength(1);
     expect(data.responses[0].answers).toEqual(
-      expect.arrayContaining([expect.objectContaining({ questionId: 'q_why', text: '我是张伟，取车等了一个小时' }), expect.objectContaining({ questionId: 'q_nps', number: 3 })]),
+      expect.arrayContaining([
+        expect.objectContaining({ questionId: 'q_why', text: '我是张伟，取车等了一个小时' }),
+        expect.objectContaining({ questionId: 'q_nps', number: 3 }),
+      ]),
     );
     const [audit] = await t.sql`select action, target_id, details from audit_log where action = 'customer.export'`;
     expect(audit).toMatchObject({ target_id: match.id, details: null });
@@ -106,10 +126,27 @@ describe("one customer's data", () => {
     expect(res.status).toBe(200);
     const result = await res.json();
     expect(scheduled).toBe(1);
-    expect(result).toMatchObject({ customerId: match.id, alreadyErased: false, erasedAt: t.clock.now().toISOString(), rentals: 2, answersRemoved: 1, invitationsCancelled: 1 });
+    expect(result).toMatchObject({
+      customerId: match.id,
+      alreadyErased: false,
+      erasedAt: t.clock.now().toISOString(),
+      rentals: 2,
+      answersRemoved: 1,
+      invitationsCancelled: 1,
+    });
 
-    const [customer] = await t.sql`select name, email, phone, external_id, consent_email, consent_sms, erased_at, preferred_language, customer_type from customers where id = ${match.id}`;
-    expect(customer).toMatchObject({ name: null, email: null, phone: null, external_id: `erased:${match.id}`, consent_email: false, consent_sms: false, preferred_language: 'zh-CN', customer_type: 'leisure' });
+    const [customer] =
+      await t.sql`select name, email, phone, external_id, consent_email, consent_sms, erased_at, preferred_language, customer_type from customers where id = ${match.id}`;
+    expect(customer).toMatchObject({
+      name: null,
+      email: null,
+      phone: null,
+      external_id: `erased:${match.id}`,
+      consent_email: false,
+      consent_sms: false,
+      preferred_language: 'zh-CN',
+      customer_type: 'leisure',
+    });
     expect(new Date(customer.erased_at).toISOString()).toBe(t.clock.now().toISOString());
     const rentals = await t.sql`select external_id from rentals where customer_id = ${match.id}`;
     expect(rentals.every((r) => String(r.external_id).startsWith('erased:'))).toBe(true);
@@ -117,7 +154,8 @@ describe("one customer's data", () => {
     // The response and its scores stay, still at its branch; the comment is gone.
     const [response] = await t.sql`select r.status, b.code from responses r join branches b on b.id = r.branch_id where r.customer_id = ${match.id}`;
     expect(response).toEqual({ status: 'finished', code: 'SH01' });
-    const answers = await t.sql`select question_id, item_id, value_number, value_text from answers a join responses r on r.id = a.response_id where r.customer_id = ${match.id} order by question_id, item_id`;
+    const answers =
+      await t.sql`select question_id, item_id, value_number, value_text from answers a join responses r on r.id = a.response_id where r.customer_id = ${match.id} order by question_id, item_id`;
     expect(answers.map((a) => [a.question_id, a.item_id, a.value_number])).toEqual([
       ['q_csat', null, 2],
       ['q_nps', null, 3],
@@ -157,9 +195,24 @@ describe("one customer's data", () => {
 describe('the retention period', () => {
   it('erases customers whose last rental is older than the period, when the job runs', async () => {
     // Clock: 2026-06-01. Retention 365 days: the cut-off is 2025-06-01.
-    await rentAndAnswer(10, { externalId: 'C-OLD', name: '王芳', email: 'old@example.com' }, {}, { pickedUpAt: '2025-03-01T09:00:00+08:00', returnedAt: '2025-03-03T09:00:00+08:00' });
-    await rentAndAnswer(11, { externalId: 'C-BACK', name: '赵敏', email: 'back@example.com' }, {}, { pickedUpAt: '2024-12-01T09:00:00+08:00', returnedAt: '2024-12-03T09:00:00+08:00' });
-    await rentAndAnswer(12, { externalId: 'C-BACK', name: '赵敏', email: 'back@example.com' }, {}, { pickedUpAt: '2025-07-01T09:00:00+08:00', returnedAt: '2025-07-02T09:00:00+08:00' });
+    await rentAndAnswer(
+      10,
+      { externalId: 'C-OLD', name: '王芳', email: 'old@example.com' },
+      {},
+      { pickedUpAt: '2025-03-01T09:00:00+08:00', returnedAt: '2025-03-03T09:00:00+08:00' },
+    );
+    await rentAndAnswer(
+      11,
+      { externalId: 'C-BACK', name: '赵敏', email: 'back@example.com' },
+      {},
+      { pickedUpAt: '2024-12-01T09:00:00+08:00', returnedAt: '2024-12-03T09:00:00+08:00' },
+    );
+    await rentAndAnswer(
+      12,
+      { externalId: 'C-BACK', name: '赵敏', email: 'back@example.com' },
+      {},
+      { pickedUpAt: '2025-07-01T09:00:00+08:00', returnedAt: '2025-07-02T09:00:00+08:00' },
+    );
 
     const status = await (await t.request('/api/privacy/retention')).json();
     expect(status).toMatchObject({ retentionDays: 365, dueNow: 1 });
@@ -168,7 +221,8 @@ describe('the retention period', () => {
     expect(result.customersErased).toBe(1);
     const [back] = await t.sql`select name, erased_at from customers where external_id = 'C-BACK'`;
     expect(back).toEqual({ name: '赵敏', erased_at: null });
-    const [old] = await t.sql`select c.name, c.email, c.external_id from customers c join rentals x on x.customer_id = c.id where x.external_id = 'erased:' || x.id::text`;
+    const [old] =
+      await t.sql`select c.name, c.email, c.external_id from customers c join rentals x on x.customer_id = c.id where x.external_id = 'erased:' || x.id::text`;
     expect(old).toMatchObject({ name: null, email: null, external_id: expect.stringMatching(/^erased:/) });
     expect(await (await t.request('/api/privacy/customers/search', { method: 'POST', json: { query: 'C-OLD' } })).json()).toEqual([]);
     const [entry] = await t.sql`select actor_type, details from audit_log where action = 'customer.erase_retention'`;
@@ -177,7 +231,8 @@ describe('the retention period', () => {
     // A year on, the returning customer's last rental is past the period too.
     t.clock.set('2026-07-03T00:00:00Z');
     expect((await applyRetention(t.deps)).customersErased).toBe(1);
-    const [backLater] = await t.sql`select erased_at from customers where id = (select customer_id from rentals where returned_at between '2025-07-01' and '2025-07-03')`;
+    const [backLater] =
+      await t.sql`select erased_at from customers where id = (select customer_id from rentals where returned_at between '2025-07-01' and '2025-07-03')`;
     expect(backLater.erased_at).not.toBeNull();
     expect((await applyRetention(t.deps)).customersErased).toBe(0);
   });

@@ -39,7 +39,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 
-  t = await createTestApp();
+  // The receiver is on loopback: plain http and 127.0.0.1 are allowed the way an on-premise receiver would be.
+  t = await createTestApp({ env: { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
   const created = await createSurvey(t.db, { name: 'Post-rental', kind: 'post_rental', definition: miniPostRental });
   const version = await publishSurvey(t.db, created.id);
   survey = { id: created.id, versionId: version.id };
@@ -54,7 +55,8 @@ let n = 0;
 /** A rental with a sent invitation, answered through the public API; returns the response id. */
 async function finishResponse(answers: Record<string, unknown>) {
   n++;
-  const [{ id: customerId }] = await t.sql`insert into customers (external_id, name, email) values (${`C-W-${n}`}, '客户', ${`c${n}@example.com`}) returning id`;
+  const [{ id: customerId }] =
+    await t.sql`insert into customers (external_id, name, email) values (${`C-W-${n}`}, '客户', ${`c${n}@example.com`}) returning id`;
   const [{ id: rentalId }] = await t.sql`
     insert into rentals (external_id, customer_id, pickup_branch_id, return_branch_id, vehicle_class, picked_up_at, returned_at, booking_channel)
     values (${`RA-W-${n}`}, ${customerId}, ${branchId}, ${branchId}, 'suv', '2026-05-28T09:00:00+08:00', '2026-05-31T18:00:00+08:00', 'app') returning id`;
@@ -101,7 +103,14 @@ describe('a finished response', () => {
     expect(r.headers['webhook-id']).toBe(delivery.id);
     expect(Number(r.headers['webhook-timestamp'])).toBe(Math.floor(t.clock.now().getTime() / 1000));
     expect(signatureValid(secret, r)).toBe(true);
-    expect(verifyWebhook(secret, { id: r.headers['webhook-id'], timestamp: r.headers['webhook-timestamp'], signature: r.headers['webhook-signature'] }, r.body, t.clock.now())).toBe(true);
+    expect(
+      verifyWebhook(
+        secret,
+        { id: r.headers['webhook-id'], timestamp: r.headers['webhook-timestamp'], signature: r.headers['webhook-signature'] },
+        r.body,
+        t.clock.now(),
+      ),
+    ).toBe(true);
     // A changed body, another secret or an old timestamp do not verify.
     expect(signatureValid(secret, { ...r, body: r.body.replace('"nps":4', '"nps":9') })).toBe(false);
     const { secret: otherSecret } = await addWebhook('/other', ['case.closed']);
@@ -113,9 +122,22 @@ describe('a finished response', () => {
     expect(body).toMatchObject({
       type: 'response.finished',
       timestamp: t.clock.now().toISOString(),
-      data: { responseId, surveyId: survey.id, surveyVersion: 1, branch: { code: 'BJ01' }, rental: { externalId: `RA-W-${n}` }, nps: 4, finishedAt: t.clock.now().toISOString() },
+      data: {
+        responseId,
+        surveyId: survey.id,
+        surveyVersion: 1,
+        branch: { code: 'BJ01' },
+        rental: { externalId: `RA-W-${n}` },
+        nps: 4,
+        finishedAt: t.clock.now().toISOString(),
+      },
     });
-    expect(body.data.answers).toEqual(expect.arrayContaining([{ questionId: 'q_nps', itemId: null, value: 4 }, { questionId: 'q_why', itemId: null, value: '车不干净' }]));
+    expect(body.data.answers).toEqual(
+      expect.arrayContaining([
+        { questionId: 'q_nps', itemId: null, value: 4 },
+        { questionId: 'q_why', itemId: null, value: '车不干净' },
+      ]),
+    );
     expect(r.body).not.toContain('@example.com');
 
     const [after] = await t.sql`select status, attempts, last_status_code from webhook_deliveries where id = ${delivery.id}`;
@@ -128,7 +150,10 @@ describe('a finished response', () => {
 describe('case events', () => {
   it('are posted, signed, when a case opens and when its status changes', async () => {
     const { secret } = await addWebhook('/cases', ['case.created', 'case.updated', 'case.resolved']);
-    const rule = await t.request('/api/alert-rules', { method: 'POST', json: { surveyId: survey.id, name: 'Detractors', priority: 'high', triggers: [{ type: 'nps_at_most', value: 6 }] } });
+    const rule = await t.request('/api/alert-rules', {
+      method: 'POST',
+      json: { surveyId: survey.id, name: 'Detractors', priority: 'high', triggers: [{ type: 'nps_at_most', value: 6 }] },
+    });
     expect(rule.status).toBe(201);
     const responseId = await finishResponse({ q_nps: 2, q_why: '太慢' });
     const { created } = await evaluateResponseRules(t.deps, { responseId });

@@ -59,35 +59,56 @@ describe('signing in', () => {
     expect(wrong.headers.getSetCookie()).toEqual([]);
   });
 
-  it('locks an account for 15 minutes after 5 wrong passwords, even for the right one', async () => {
+  it('locks one account from one address for 15 minutes after 5 wrong passwords; the account still signs in from elsewhere', async () => {
     await t.signIn('executive', { email: 'exec.lock@staff.test' });
     for (let i = 0; i < 4; i++) expect((await login('exec.lock@staff.test', `wrong ${i}`, '10.0.1.1')).status).toBe(401);
-    // The fifth wrong password locks.
+    // The fifth wrong password locks this account from this address, even for the right password.
     expect((await login('exec.lock@staff.test', 'wrong 5', '10.0.1.1')).status).toBe(401);
-    const locked = await login('exec.lock@staff.test', TEST_PASSWORD, '10.0.1.2');
+    const locked = await login('exec.lock@staff.test', TEST_PASSWORD, '10.0.1.1');
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBe(15 * 60);
-    const [entry] = await t.sql`select action, target_type from audit_log where action = 'user.lock'`;
-    expect(entry).toMatchObject({ action: 'user.lock', target_type: 'user' });
-    t.clock.advance(14 * 60_000);
-    expect((await login('exec.lock@staff.test', TEST_PASSWORD, '10.0.1.2')).status).toBe(429);
-    t.clock.advance(61_000);
+    const [entry] = await t.sql`select action, target_type, details from audit_log where action = 'user.lock'`;
+    expect(entry).toMatchObject({ action: 'user.lock', target_type: 'user', details: { scope: 'account_and_address' } });
+    // The owner, somewhere else, is not locked out by whoever guessed from 10.0.1.1.
     expect((await login('exec.lock@staff.test', TEST_PASSWORD, '10.0.1.2')).status).toBe(200);
+    t.clock.advance(14 * 60_000);
+    expect((await login('exec.lock@staff.test', TEST_PASSWORD, '10.0.1.1')).status).toBe(429);
+    t.clock.advance(61_000);
+    expect((await login('exec.lock@staff.test', TEST_PASSWORD, '10.0.1.1')).status).toBe(200);
     // A success resets the count: four more wrong ones do not lock again.
-    for (let i = 0; i < 4; i++) expect((await login('exec.lock@staff.test', `again ${i}`, '10.0.1.3')).status).toBe(401);
-    expect((await login('exec.lock@staff.test', TEST_PASSWORD, '10.0.1.3')).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await login('exec.lock@staff.test', `again ${i}`, '10.0.1.1')).status).toBe(401);
+    expect((await login('exec.lock@staff.test', TEST_PASSWORD, '10.0.1.1')).status).toBe(200);
   });
 
-  it('limits failed sign-ins per client address to 20 per 15 minutes, whatever the account', async () => {
-    await t.signIn('executive', { email: 'exec.client@staff.test' });
-    for (let i = 0; i < 20; i++) expect((await login(`someone${i}@staff.test`, 'guess', '10.0.2.1')).status).toBe(401);
-    const blocked = await login('exec.client@staff.test', TEST_PASSWORD, '10.0.2.1');
+  it('stops an address after 50 failed sign-ins, but not the people who signed in from there before', async () => {
+    t.clock.advance(60 * 60_000);
+    await t.signIn('executive', { email: 'exec.office@staff.test' });
+    await t.signIn('executive', { email: 'exec.newcomer@staff.test' });
+    // Someone at the office signed in from the office's address before.
+    expect((await login('exec.office@staff.test', TEST_PASSWORD, '10.0.2.1')).status).toBe(200);
+    // One attacker behind the same address tries accounts.
+    for (let i = 0; i < 50; i++) expect((await login(`someone${i}@staff.test`, 'guess', '10.0.2.1')).status).toBe(401);
+    const blocked = await login('exec.newcomer@staff.test', TEST_PASSWORD, '10.0.2.1');
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    // Another client is not affected.
-    expect((await login('exec.client@staff.test', TEST_PASSWORD, '10.0.2.2')).status).toBe(200);
+    // The office's known account still signs in from there; another address is not affected.
+    expect((await login('exec.office@staff.test', TEST_PASSWORD, '10.0.2.1')).status).toBe(200);
+    expect((await login('exec.newcomer@staff.test', TEST_PASSWORD, '10.0.2.2')).status).toBe(200);
     t.clock.advance(15 * 60_000 + 1000);
-    expect((await login('exec.client@staff.test', TEST_PASSWORD, '10.0.2.1')).status).toBe(200);
+    expect((await login('exec.newcomer@staff.test', TEST_PASSWORD, '10.0.2.1')).status).toBe(200);
+  });
+
+  it('locks the account itself after 50 wrong passwords spread over many addresses', async () => {
+    t.clock.advance(60 * 60_000);
+    const user = await t.signIn('executive', { email: 'exec.spread@staff.test' });
+    for (let address = 1; address <= 10; address++) {
+      for (let i = 0; i < 5; i++) expect((await login('exec.spread@staff.test', `wrong ${i}`, `10.0.3.${address}`)).status).toBe(401);
+    }
+    const locked = await login('exec.spread@staff.test', TEST_PASSWORD, '10.0.3.99');
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBe(15 * 60);
+    const [row] = await t.sql`select locked_until from users where id = ${user.userId}`;
+    expect(row.locked_until).not.toBeNull();
   });
 
   it('signs out: the session stops working and the cookie is cleared', async () => {
@@ -158,13 +179,20 @@ describe('the first administrator', () => {
     const { credentials } = sessionCookieOf(done);
     expect((await fresh.request('/api/users', { as: credentials })).status).toBe(200);
     // Used once.
-    expect((await fresh.request(`/api/auth/setup/${token2}`, { method: 'POST', json: { email: 'x@y.test', name: 'X', password: 'a long enough password' } })).status).toBe(404);
+    expect(
+      (await fresh.request(`/api/auth/setup/${token2}`, { method: 'POST', json: { email: 'x@y.test', name: 'X', password: 'a long enough password' } })).status,
+    ).toBe(404);
     expect((await ensureFirstAdmin(fresh.db, {}, 'http://survey.test', fresh.clock.now())).kind).toBe('exists');
   });
 
   it('comes from ADMIN_EMAIL and ADMIN_PASSWORD when they are set', async () => {
     const fresh = await createTestApp({ auth: 'anonymous' });
-    const result = await ensureFirstAdmin(fresh.db, { ADMIN_EMAIL: 'Ops@Company.test', ADMIN_PASSWORD: 'from the environment' }, 'http://survey.test', fresh.clock.now());
+    const result = await ensureFirstAdmin(
+      fresh.db,
+      { ADMIN_EMAIL: 'Ops@Company.test', ADMIN_PASSWORD: 'from the environment' },
+      'http://survey.test',
+      fresh.clock.now(),
+    );
     expect(result).toEqual({ kind: 'created', email: 'ops@company.test' });
     const res = await fresh.request('/api/auth/login', { method: 'POST', json: { email: 'ops@company.test', password: 'from the environment' } });
     expect(res.status).toBe(200);
@@ -175,16 +203,22 @@ describe('the first administrator', () => {
 describe('managing users', () => {
   it('creates a branch manager who chooses a password through a one-time link and sees only their branches', async () => {
     await t.request('/api/rentals', { method: 'POST', json: rentalPayload(1) });
-    await t.request('/api/rentals', { method: 'POST', json: rentalPayload(2, { pickupBranch: { code: 'BJ01', name: '北京首都机场店', city: '北京', region: '华北' }, returnBranch: 'BJ01' }) });
+    await t.request('/api/rentals', {
+      method: 'POST',
+      json: rentalPayload(2, { pickupBranch: { code: 'BJ01', name: '北京首都机场店', city: '北京', region: '华北' }, returnBranch: 'BJ01' }),
+    });
     const options = await (await t.request('/api/users/options')).json();
     const sh01 = options.branches.find((b: { code: string }) => b.code === 'SH01');
-    expect(options.roles).toEqual(['admin', 'quality_manager', 'branch_manager', 'executive']);
+    expect(options.roles).toEqual(['admin', 'quality_manager', 'branch_manager', 'regional_manager', 'executive']);
 
     const noBranch = await t.request('/api/users', { method: 'POST', json: { email: 'bm@staff.test', name: 'Li Lei', role: 'branch_manager' } });
     expect(noBranch.status).toBe(400);
     expect((await noBranch.json()).errors[0].path).toBe('branchIds');
 
-    const created = await t.request('/api/users', { method: 'POST', json: { email: 'BM@staff.test', name: 'Li Lei', role: 'branch_manager', branchIds: [sh01.id] } });
+    const created = await t.request('/api/users', {
+      method: 'POST',
+      json: { email: 'BM@staff.test', name: 'Li Lei', role: 'branch_manager', branchIds: [sh01.id] },
+    });
     expect(created.status).toBe(201);
     const body = await created.json();
     expect(body.user).toMatchObject({ email: 'bm@staff.test', role: 'branch_manager', status: 'invited', branches: [{ code: 'SH01' }] });
@@ -193,7 +227,11 @@ describe('managing users', () => {
     // Invited users cannot sign in before choosing a password.
     expect((await login('bm@staff.test', '')).status).toBe(400);
     const token = body.passwordLink.link.split('/').pop();
-    expect(await (await t.request(`/api/auth/setup/${token}`, { as: 'anonymous' })).json()).toEqual({ purpose: 'password', email: 'bm@staff.test', name: 'Li Lei' });
+    expect(await (await t.request(`/api/auth/setup/${token}`, { as: 'anonymous' })).json()).toEqual({
+      purpose: 'password',
+      email: 'bm@staff.test',
+      name: 'Li Lei',
+    });
     const set = await t.request(`/api/auth/setup/${token}`, { method: 'POST', json: { password: 'branch manager pass' }, as: 'anonymous' });
     expect(set.status).toBe(200);
     expect(await set.json()).toMatchObject({ role: 'branch_manager', branches: [{ code: 'SH01', name: '上海虹桥机场店' }], maskContacts: true });
@@ -238,7 +276,11 @@ describe('managing users', () => {
     const second = await (await t.request(`/api/users/${user.userId}/password-link`, { method: 'POST' })).json();
     expect((await t.request(`/api/auth/setup/${first.link.split('/').pop()}`, { as: 'anonymous' })).status).toBe(404);
     await t.sql`update users set locked_until = ${new Date(t.clock.now().getTime() + 600_000).toISOString()} where id = ${user.userId}`;
-    const used = await t.request(`/api/auth/setup/${second.link.split('/').pop()}`, { method: 'POST', json: { password: 'a brand new password' }, as: 'anonymous' });
+    const used = await t.request(`/api/auth/setup/${second.link.split('/').pop()}`, {
+      method: 'POST',
+      json: { password: 'a brand new password' },
+      as: 'anonymous',
+    });
     expect(used.status).toBe(200);
     expect((await login('exec.reset@staff.test', 'a brand new password', '10.0.3.1')).status).toBe(200);
   });
@@ -271,7 +313,9 @@ describe('API keys', () => {
     const revoked = await t.request('/api/rentals', { method: 'POST', json: rentalPayload(51), as: bearer });
     expect(revoked.status).toBe(401);
     expect(revoked.headers.get('www-authenticate')).toContain('Bearer');
-    expect((await t.request('/api/rentals', { method: 'POST', json: rentalPayload(51), as: { headers: { authorization: 'Bearer rsk_madeup' } } })).status).toBe(401);
+    expect((await t.request('/api/rentals', { method: 'POST', json: rentalPayload(51), as: { headers: { authorization: 'Bearer rsk_madeup' } } })).status).toBe(
+      401,
+    );
   });
 
   it('refuse scopes an integration may not have, and expire', async () => {
@@ -293,7 +337,8 @@ describe('CSRF protection for cookie sessions', () => {
   it('refuses a cookie-authenticated write from another site, allows same origin and the marker header', async () => {
     const qm = await t.signIn('quality_manager');
     const cookie = qm.headers.cookie;
-    const post = (headers: Record<string, string>, n: number) => t.request('/api/rentals', { method: 'POST', json: rentalPayload(n), headers: { cookie, ...headers } });
+    const post = (headers: Record<string, string>, n: number) =>
+      t.request('/api/rentals', { method: 'POST', json: rentalPayload(n), headers: { cookie, ...headers } });
     const plain = await post({}, 60);
     expect(plain.status).toBe(403);
     expect((await plain.json()).detail).toMatch(/Cross-site/);
@@ -332,7 +377,14 @@ describe('audit log', () => {
     await t.request(`/api/api-keys/${created.apiKey.id}`, { method: 'DELETE' });
     const page = await (await t.request('/api/audit?action=api_key.&limit=2')).json();
     expect(page.entries.map((e: { action: string }) => e.action)).toEqual(['api_key.revoke', 'api_key.create']);
-    expect(page.entries[0]).toMatchObject({ actorType: 'user', actorId: t.admin!.userId, actorLabel: 'admin@staff.test', targetType: 'api_key', targetId: created.apiKey.id, details: { name: 'Audited' } });
+    expect(page.entries[0]).toMatchObject({
+      actorType: 'user',
+      actorId: t.admin!.userId,
+      actorLabel: 'admin@staff.test',
+      targetType: 'api_key',
+      targetId: created.apiKey.id,
+      details: { name: 'Audited' },
+    });
     expect(page.entries[1].details).toEqual({ name: 'Audited', scopes: ['analytics:read'] });
     expect(page.nextBefore).toBe(page.entries[1].id);
     const next = await (await t.request(`/api/audit?action=api_key.&limit=2&before=${page.nextBefore}`)).json();

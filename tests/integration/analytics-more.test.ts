@@ -2,7 +2,14 @@
 // the upkeep of the facts rollup (changed, deleted and new responses; a new version's dimensions).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
-import { analyticsDefinition, generateAnalyticsData, insertAnalyticsData, insertResponses, type TestData, type TestResponse } from '../support/analytics-data.ts';
+import {
+  analyticsDefinition,
+  generateAnalyticsData,
+  insertAnalyticsData,
+  insertResponses,
+  type TestData,
+  type TestResponse,
+} from '../support/analytics-data.ts';
 import { csi, normalP, nps, respondentCsi, respondentDimension, wilson } from '../support/analytics-expect.ts';
 import { createTestApp, testClock } from '../support/test-db.ts';
 
@@ -79,8 +86,10 @@ describe('GET /api/analytics/comments', () => {
     const promoterTerms = body.total.byCategory.promoter.words.map((w: any) => w.term);
     const detractorTerms = body.total.byCategory.detractor.words.map((w: any) => w.term);
     expect(promoterTerms).toContain('热情');
-    expect(promoterTerms).not.toContain('waited');
-    expect(detractorTerms).toContain('waited');
+    // English terms are lemmas (docs/statistics.md, comment themes): "waited" counts as "wait".
+    expect(promoterTerms).not.toContain('wait');
+    expect(detractorTerms).toContain('wait');
+    expect(detractorTerms).not.toContain('waited');
     expect(detractorTerms.some((w: string) => w.includes('小时'))).toBe(true);
     // A group of fewer than minN respondents shows no quotes.
     const gz = body.groups.find((g: any) => g.key === 'GZ01');
@@ -110,7 +119,10 @@ describe('GET /api/analytics/loyalty', () => {
     for (const w of body.windows) {
       expect(w.overall).toMatchObject(stats(finished, w.days));
       for (const cell of w.byNps) {
-        const e = stats(finished.filter((r) => category(r) === cell.category), w.days);
+        const e = stats(
+          finished.filter((r) => category(r) === cell.category),
+          w.days,
+        );
         expect(cell).toMatchObject(e);
         if (e.n < 10) continue;
         expect(cell.share).toBeCloseTo((100 * e.returned) / e.n, 9);
@@ -118,14 +130,27 @@ describe('GET /api/analytics/loyalty', () => {
         expect(cell.ci95[0]).toBeCloseTo(100 * lo, 9);
         expect(cell.ci95[1]).toBeCloseTo(100 * hi, 9);
       }
-      w.byCsi.forEach((cell: any, i: number) => expect(cell).toMatchObject(stats(finished.filter((r) => band(r) === i), w.days)));
+      w.byCsi.forEach((cell: any, i: number) =>
+        expect(cell).toMatchObject(
+          stats(
+            finished.filter((r) => band(r) === i),
+            w.days,
+          ),
+        ),
+      );
     }
     expect(body.windows[0].byCsi.map((b: any) => b.band)).toEqual(['0–60', '60–75', '75–90', '90–100']);
     // No response is a whole year old yet: nothing counts for 365 days.
     expect(body.windows[2].overall).toMatchObject({ n: 0, share: null });
 
-    const p = stats(finished.filter((r) => category(r) === 'promoter'), 180);
-    const d = stats(finished.filter((r) => category(r) === 'detractor'), 180);
+    const p = stats(
+      finished.filter((r) => category(r) === 'promoter'),
+      180,
+    );
+    const d = stats(
+      finished.filter((r) => category(r) === 'detractor'),
+      180,
+    );
     const diff = body.windows[1].difference;
     expect(diff.difference).toBeCloseTo(100 * (p.returned / p.n - d.returned / d.n), 9);
     const pooled = (p.returned + d.returned) / (p.n + d.n);
@@ -146,7 +171,13 @@ describe('GET /api/analytics/funnel', () => {
     const silent = data.rentals.filter((x) => !answeredRentals.has(x.id) && x.returnedAt > new Date('2026-04-01T00:00:00+08:00')).slice(0, 40);
     const statuses = ['sent', 'opened', 'failed', 'opted_out', 'expired'] as const;
     const invitations = [
-      ...answered.map((r, i) => ({ rental: rentalById.get(r.rental)!, status: r.status === 'finished' ? 'finished' : 'started', opened: true, response: r.id, i })),
+      ...answered.map((r, i) => ({
+        rental: rentalById.get(r.rental)!,
+        status: r.status === 'finished' ? 'finished' : 'started',
+        opened: true,
+        response: r.id,
+        i,
+      })),
       ...silent.map((x, i) => ({ rental: x, status: statuses[i % statuses.length], opened: statuses[i % statuses.length] === 'opened', response: null, i })),
     ];
     const rows = invitations.map((inv, i) => ({
@@ -181,7 +212,12 @@ describe('GET /api/analytics/funnel', () => {
       expired: invitations.filter((i) => i.status === 'expired').length,
     };
     expect(body.total).toMatchObject({ ...expected, eligible: data.rentals.length });
-    expect(body.total.responseRate).toBeCloseTo((100 * expected.finished) / expected.sent, 9);
+    // One unit with /api/distribution/funnel: rates are fractions 0–1, the pages format them as percentages.
+    expect(body.total.responseRate).toBeCloseTo(expected.finished / expected.sent, 9);
+    expect(body.total.openRate).toBeCloseTo(expected.opened / expected.sent, 9);
+    for (const g of body.groups) {
+      if (g.sent > 0) expect(g.responseRate).toBeCloseTo(g.finished / g.sent, 9);
+    }
     const sh01 = body.groups.find((g: any) => g.key === 'SH01');
     expect(sh01.invited).toBe(invitations.filter((i) => i.rental.branch === 'SH01').length);
     expect(sh01.eligible).toBe(data.rentals.filter((x) => x.branch === 'SH01').length);

@@ -146,7 +146,7 @@ describe('GET /api/analytics/summary', () => {
       channel: (r) => rentals.get(r.rental)!.channel,
       newReturning: (r) => {
         const rental = rentals.get(r.rental)!;
-        const earlier = data.rentals.some((x) => x.customer === rental.customer && x.returnedAt < rental.pickedUpAt);
+        const earlier = data.rentals.some((x) => x.customer === rental.customer && x.pickedUpAt < rental.pickedUpAt);
         return earlier ? 'returning' : 'new';
       },
     };
@@ -154,8 +154,15 @@ describe('GET /api/analytics/summary', () => {
       const { status, body } = await get('summary', { groupBy });
       expect(status).toBe(200);
       const expectedKeys = [...new Set(finished.map(key))].sort();
-      expect(body.groups.map((g: any) => g.key), groupBy).toEqual(expectedKeys);
-      for (const group of body.groups) expectBlocks(group, finished.filter((r) => key(r) === group.key));
+      expect(
+        body.groups.map((g: any) => g.key),
+        groupBy,
+      ).toEqual(expectedKeys);
+      for (const group of body.groups)
+        expectBlocks(
+          group,
+          finished.filter((r) => key(r) === group.key),
+        );
     }
     const { body } = await get('summary', { groupBy: 'newReturning', lang: 'en' });
     expect(body.groups.find((g: any) => g.key === 'returning').label).toBe('Returning customer');
@@ -225,7 +232,10 @@ describe('GET /api/analytics/summary', () => {
 
   it('applies the branch scope inside the SQL', async () => {
     const scope = [data.branchIds.SH02];
-    const result = await buildSummary(t.sql, { survey: surveyId, groupBy: 'branch', weight: 'none' } as never, { timeZone: 'Asia/Shanghai', branchScope: scope });
+    const result = await buildSummary(t.sql, { survey: surveyId, groupBy: 'branch', weight: 'none' } as never, {
+      timeZone: 'Asia/Shanghai',
+      branchScope: scope,
+    });
     expect(result.groups.map((g) => g.key)).toEqual(['SH02']);
     expectBlocks(result.total, byBranch('SH02'));
     const nothing = await buildSummary(t.sql, { survey: surveyId, groupBy: 'none', weight: 'none' } as never, { timeZone: 'Asia/Shanghai', branchScope: [] });
@@ -246,7 +256,10 @@ describe('GET /api/analytics/summary', () => {
     for (const [params, field] of cases) {
       const res = await get('summary', params);
       expect(res.status, JSON.stringify(params)).toBe(400);
-      expect(res.body.errors.some((e: { path: string }) => e.path === field || e.path.startsWith(`${field}.`)), JSON.stringify(res.body)).toBe(true);
+      expect(
+        res.body.errors.some((e: { path: string }) => e.path === field || e.path.startsWith(`${field}.`)),
+        JSON.stringify(res.body),
+      ).toBe(true);
     }
     const missing = await t.request(`/api/analytics/summary?survey=${crypto.randomUUID()}`);
     expect(missing.status).toBe(404);
@@ -275,7 +288,21 @@ describe('GET /api/analytics/compare', () => {
       const pooled = (x1 + x2) / (ca.length + cb.length);
       const zCsat = (x1 / ca.length - x2 / cb.length) / Math.sqrt(pooled * (1 - pooled) * (1 / ca.length + 1 / cb.length));
       const w = welch(defined(mine.map(respondentCsi)), defined(rest.map(respondentCsi)));
-      return { g, a, b, zNps, pNps: normalP(zNps), zCsat, pCsat: normalP(zCsat), x1, x2, na: ca.length, nb: cb.length, w, csiDiff: csi(mine).score - csi(rest).score };
+      return {
+        g,
+        a,
+        b,
+        zNps,
+        pNps: normalP(zNps),
+        zCsat,
+        pCsat: normalP(zCsat),
+        x1,
+        x2,
+        na: ca.length,
+        nb: cb.length,
+        w,
+        csiDiff: csi(mine).score - csi(rest).score,
+      };
     });
     const adjNps = holm(raw.map((x: any) => x.pNps));
     const adjCsat = holm(raw.map((x: any) => x.pCsat));
@@ -375,7 +402,10 @@ describe('GET /api/analytics/drivers', () => {
     const brute = shapleyByOrderings(y, columns);
     const { body } = await get('drivers', { method: 'shapley' });
     body.drivers.forEach((d: any, j: number) => expectClose(d.weight, brute[j]));
-    expectClose(body.drivers.reduce((a: number, d: any) => a + d.weight, 0), ols(y, columns).r2);
+    expectClose(
+      body.drivers.reduce((a: number, d: any) => a + d.weight, 0),
+      ols(y, columns).r2,
+    );
 
     const rs = columns.map((c) => pearson(c, y));
     const { body: corr } = await get('drivers', { method: 'correlation' });
@@ -444,7 +474,14 @@ describe('GET /api/analytics/drivers', () => {
             ],
           },
         ],
-        dimensions: [{ id: 'all', name: { 'zh-CN': '全部', en: 'All' }, weight: 1, items: Array.from({ length: 16 }, (_, i) => ({ questionId: 'q_many', itemId: `m${i}` })) }],
+        dimensions: [
+          {
+            id: 'all',
+            name: { 'zh-CN': '全部', en: 'All' },
+            weight: 1,
+            items: Array.from({ length: 16 }, (_, i) => ({ questionId: 'q_many', itemId: `m${i}` })),
+          },
+        ],
         outcomes: { recommend: 'q_nps' },
       },
     });

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
 import { findTemplate } from '../../survey-templates/index.ts';
+import { problemCodes } from '../support/fixtures/definitions.ts';
 import { rentalPayload, tokenFromLink } from '../support/rentals.ts';
 import { createTestApp } from '../support/test-db.ts';
 
@@ -42,7 +43,8 @@ const MATRICES: Record<string, string[]> = {
   q_value: ['value_price', 'value_fees', 'value_deposit'],
   q_return: ['return_speed', 'return_inspection', 'return_settlement'],
 };
-const PROBLEMS = ['counter_wait', 'vehicle_not_ready', 'vehicle_not_clean', 'vehicle_damage', 'vehicle_fault', 'wrong_class', 'unexpected_fees', 'deposit_issue', 'return_wait', 'damage_dispute'];
+// The post-rental template's problem codes.
+const PROBLEMS = problemCodes(findTemplate('post-rental')!.definition);
 const VAS = ['delivery', 'airport', 'equipment'];
 
 /** Values that are never a valid answer of any type (nor "not answered"). */
@@ -94,11 +96,29 @@ function badAnswers(r: Rng): { answers: Record<string, unknown>; kind: string } 
         return { [m]: { [r.pick(MATRICES[m])]: r.pick<unknown>(['3', 2.5, true, [4], { v: 4 }]) } };
       },
     ],
-    ['multi wrong shape', () => ({ q_vas_used: r.pick<unknown>([VAS.slice(0, r.int(1, 3)), 'delivery', 3, { choice: 'delivery' }, { choices: 'delivery' }, { choices: [1, 2] }, { choices: ['delivery'], extra: 1 }]) })],
+    [
+      'multi wrong shape',
+      () => ({
+        q_vas_used: r.pick<unknown>([
+          VAS.slice(0, r.int(1, 3)),
+          'delivery',
+          3,
+          { choice: 'delivery' },
+          { choices: 'delivery' },
+          { choices: [1, 2] },
+          { choices: ['delivery'], extra: 1 },
+        ]),
+      }),
+    ],
     ['multi unknown choice', () => ({ q_vas_used: { choices: [r.pick(['wifi', 'Delivery', '', 'other', 'no_problem', '__proto__'])] } })],
     ['multi duplicate choice', () => ({ q_vas_used: { choices: ['airport', 'airport'] } })],
     ['multi other without other option', () => ({ q_vas_used: { choices: ['airport'], other: r.text(r.int(3, 30)) + 'x' } })],
-    ['problems wrong shape', () => ({ q_problems: r.pick<unknown>([['no_problem'], 'no_problem', 0, { choice: 'no_problem' }, { choices: [true] }, { choices: ['no_problem'], note: 'x' }]) })],
+    [
+      'problems wrong shape',
+      () => ({
+        q_problems: r.pick<unknown>([['no_problem'], 'no_problem', 0, { choice: 'no_problem' }, { choices: [true] }, { choices: ['no_problem'], note: 'x' }]),
+      }),
+    ],
     ['problems no-problem with problems', () => ({ q_problems: { choices: ['no_problem', r.pick(PROBLEMS)] } })],
     ['problems unknown choice', () => ({ q_problems: { choices: [r.pick(['flat_tyre', 'NO_PROBLEM', 'vehicle damage', '0'])] } })],
     ['problems other text without other', () => ({ q_problems: { choices: [r.pick(PROBLEMS)], other: 'the radio' } })],
@@ -111,12 +131,22 @@ function badAnswers(r: Rng): { answers: Record<string, unknown>; kind: string } 
     [
       'hidden service rating',
       () => {
-        const [used, hidden] = r.pick([['delivery', 'airport'], ['airport', 'equipment'], ['equipment', 'delivery']]);
+        const [used, hidden] = r.pick([
+          ['delivery', 'airport'],
+          ['airport', 'equipment'],
+          ['equipment', 'delivery'],
+        ]);
         return { q_vas_used: { choices: [used] }, [`q_vas_${hidden}`]: r.int(1, 5) };
       },
     ],
-    ['unknown question', () => ({ [r.pick(['q_unknown', 'q_NPS', 'nps', 'q_nps ', '', 'p_overall', 'booking_ease', '🚗', '%00', 'q_nps\u0000'])]: r.int(1, 5) })],
-    ['prototype keys', () => JSON.parse(`{"${r.pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])}": ${r.pick(['{"q_nps": 5}', '5', '"x"', '{}'])}}`)],
+    [
+      'unknown question',
+      () => ({ [r.pick(['q_unknown', 'q_NPS', 'nps', 'q_nps ', '', 'p_overall', 'booking_ease', '🚗', '%00', 'q_nps\u0000'])]: r.int(1, 5) }),
+    ],
+    [
+      'prototype keys',
+      () => JSON.parse(`{"${r.pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])}": ${r.pick(['{"q_nps": 5}', '5', '"x"', '{}'])}}`),
+    ],
   ];
   const [kind, make] = r.pick(kinds);
   const answers = { ...(r.bool() ? validExtras(r) : {}), ...make() };
@@ -205,7 +235,12 @@ function makeCase(r: Rng, i: number): Case {
   }
   // Well-formed answers that a submit must refuse: required questions left out (saves refuse them here too
   // by adding an unknown id, so that every case is a fault for both).
-  const partial: Record<string, unknown> = r.pick<Record<string, unknown>>([{}, { q_nps: r.int(0, 10) }, { q_nps: 8, q_csat: 4 }, { q_csat: 2, q_problems: { choices: [] } }]);
+  const partial: Record<string, unknown> = r.pick<Record<string, unknown>>([
+    {},
+    { q_nps: r.int(0, 10) },
+    { q_nps: 8, q_csat: 4 },
+    { q_csat: 2, q_problems: { choices: [] } },
+  ]);
   return submit
     ? json({ answers: partial }, 'submit without required answers')
     : json({ answers: { ...partial, [`q_extra_${i}`]: 1 } }, 'save with an unknown id');

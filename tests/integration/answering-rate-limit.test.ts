@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../api/src/env.ts';
-import { SlidingWindow } from '../../api/src/responses/rate-limit.ts';
+import { buildApp } from '../../api/src/app.ts';
+import { retryAfterMs } from '../../api/src/lib/rate-limit.queries.ts';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
 import { findTemplate } from '../../survey-templates/index.ts';
 import { rentalPayload, tokenFromLink } from '../support/rentals.ts';
@@ -42,7 +43,10 @@ describe('rate limits on survey links', () => {
     for (let i = 0; i < 5; i++) statuses.push((await fromIp(`198.51.100.${i + 1}`, `/api/respond/${token}`)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
     t.clock.advance(20_000);
-    const limited = await fromIp('198.51.100.99', `/api/respond/${token}/submit`, { method: 'POST', json: { answers: { q_nps: 9, q_csat: 5, q_problems: { choices: ['no_problem'] } } } });
+    const limited = await fromIp('198.51.100.99', `/api/respond/${token}/submit`, {
+      method: 'POST',
+      json: { answers: { q_nps: 9, q_csat: 5, q_problems: { choices: ['no_problem'] } } },
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toContain('application/problem+json');
     // The oldest of the five was 20 s ago: a place frees up in 40 s.
@@ -56,7 +60,10 @@ describe('rate limits on survey links', () => {
     expect((await fromIp('198.51.100.99', `/api/respond/${await invite()}`)).status).toBe(200);
     // Once the window has slid past the first requests the link answers again, and the submit goes through.
     t.clock.advance(40_000);
-    const again = await fromIp('198.51.100.99', `/api/respond/${token}/submit`, { method: 'POST', json: { answers: { q_nps: 9, q_csat: 5, q_problems: { choices: ['no_problem'] } } } });
+    const again = await fromIp('198.51.100.99', `/api/respond/${token}/submit`, {
+      method: 'POST',
+      json: { answers: { q_nps: 9, q_csat: 5, q_problems: { choices: ['no_problem'] } } },
+    });
     expect(again.status).toBe(200);
   });
 
@@ -82,42 +89,63 @@ describe('rate limits on survey links', () => {
     expect((await fromIp('203.0.113.8', `/api/respond/${randomToken()}`)).status).toBe(404);
   });
 
-  it('answers malformed, unknown and used links alike', async () => {
+  it('answers malformed and unknown links alike; a used link (only its holder has it) says it was answered', async () => {
     t.clock.advance(120_000);
     const used = await invite();
-    const submit = await fromIp('192.0.2.1', `/api/respond/${used}/submit`, { method: 'POST', json: { answers: { q_nps: 7, q_csat: 4, q_problems: { choices: ['no_problem'] } } } });
+    const submit = await fromIp('192.0.2.1', `/api/respond/${used}/submit`, {
+      method: 'POST',
+      json: { answers: { q_nps: 7, q_csat: 4, q_problems: { choices: ['no_problem'] } } },
+    });
     expect(submit.status).toBe(200);
     const bodies = [];
-    for (const token of ['x', 'AAAAAAAAAAAAAAAAAAAAAA', randomToken(), used, `${used.slice(0, 21)}!`]) {
+    for (const token of ['x', 'AAAAAAAAAAAAAAAAAAAAAA', randomToken(), `${used.slice(0, 21)}!`]) {
       const res = await fromIp('192.0.2.1', `/api/respond/${encodeURIComponent(token)}`);
       expect(res.status).toBe(404);
       bodies.push(await res.text());
     }
     expect(new Set(bodies).size).toBe(1);
+    const answered = await fromIp('192.0.2.1', `/api/respond/${used}`);
+    expect(answered.status).toBe(410);
+    expect(await answered.json()).toMatchObject({ reason: 'finished' });
+  });
+});
+
+describe('counters shared by every app process', () => {
+  it('counts a link against one budget across two app processes on the same database', async () => {
+    t.clock.advance(120_000);
+    const token = await invite();
+    // A second app on the same database, as a second server process would be.
+    const other = buildApp({ ...t.deps });
+    const fromOther = (ip: string) => other.request(`/api/respond/${token}`, { headers: { 'x-forwarded-for': ip } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push((await (i % 2 === 0 ? fromIp(`192.0.2.${i + 10}`, `/api/respond/${token}`) : fromOther(`192.0.2.${i + 10}`))).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  it('lets many customers behind one address answer their own links (carrier NAT, an office)', async () => {
+    t.clock.advance(120_000);
+    const office = '100.64.0.1';
+    const tokens = [];
+    for (let i = 0; i < 14; i++) tokens.push(await invite());
+    // More requests from one address than RESPOND_RATE_PER_IP (12), each for a real link: none is refused.
+    const statuses = [];
+    for (const token of tokens) statuses.push((await fromIp(office, `/api/respond/${token}`)).status);
+    expect(statuses).toEqual(Array(14).fill(200));
   });
 });
 
 describe('sliding window', () => {
-  it('counts the requests of the last window, not of a fixed minute', () => {
-    const w = new SlidingWindow(5, 60_000);
-    for (let i = 0; i < 3; i++) expect(w.take('k', 0).ok).toBe(true);
-    for (let i = 0; i < 2; i++) expect(w.take('k', 30_000).ok).toBe(true);
-    // A fixed window starting at 0 would reset at 60 s; the sliding one frees the first three at 60 s + 1 ms.
-    expect(w.take('k', 45_000)).toEqual({ ok: false, retryAfterMs: 15_000 });
-    expect(w.take('k', 59_999)).toEqual({ ok: false, retryAfterMs: 1 });
-    expect(w.take('k', 60_001).ok).toBe(true);
-    expect(w.take('k', 60_002).ok).toBe(true);
-    expect(w.take('k', 60_003).ok).toBe(true);
-    // Now the two of 30 s and the three new ones fill it again; the next place frees at 90 s.
-    expect(w.take('k', 60_004)).toEqual({ ok: false, retryAfterMs: 29_996 });
-    expect(w.take('other', 60_004).ok).toBe(true);
-  });
-
-  it('forgets keys whose window has passed', () => {
-    const w = new SlidingWindow(2, 1_000);
-    for (let i = 0; i < 1000; i++) w.take(`token-${i}`, i);
-    expect(w.size).toBe(1000);
-    w.take('late', 5_000);
-    expect(w.size).toBe(1);
+  it('counts the hits of the last window, by the second, not of a fixed minute', () => {
+    const second = (s: number) => s * 1000;
+    // Three hits at 0 s and two at 30 s, limit 5: a place frees up when the 0 s bucket leaves at 60 s.
+    const buckets = [
+      { bucket: second(0), hits: 3 },
+      { bucket: second(30), hits: 2 },
+    ];
+    expect(retryAfterMs(buckets, 5, 60_000, second(45))).toBe(15_000);
+    expect(retryAfterMs(buckets, 5, 60_000, second(59))).toBe(1_000);
+    // Over the limit by three (8 hits, limit 5): the 0 s bucket must go, and the 30 s one as well.
+    expect(retryAfterMs([...buckets, { bucket: second(40), hits: 3 }], 5, 60_000, second(45))).toBe(45_000);
   });
 });

@@ -106,7 +106,14 @@ describe('alert rules', () => {
     });
     expect(res.status).toBe(201);
     const rule = await res.json();
-    expect(rule).toMatchObject({ firstResponseHours: 24, resolutionHours: 72, businessHours: null, assignTo: 'branch_manager', enabled: true, followUpSurvey: true });
+    expect(rule).toMatchObject({
+      firstResponseHours: 24,
+      resolutionHours: 72,
+      businessHours: null,
+      assignTo: 'branch_manager',
+      enabled: true,
+      followUpSurvey: true,
+    });
     detractorRuleId = rule.id;
 
     const bad = await req('/api/alert-rules', {
@@ -115,7 +122,10 @@ describe('alert rules', () => {
     });
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors.map((e: { path: string }) => e.path)).toContain('resolutionHours');
-    const unknownProblem = await req('/api/alert-rules', { method: 'POST', json: { surveyId, name: 'bad', triggers: [{ type: 'any_problem', choiceIds: ['flat_tyre'] }] } });
+    const unknownProblem = await req('/api/alert-rules', {
+      method: 'POST',
+      json: { surveyId, name: 'bad', triggers: [{ type: 'any_problem', choiceIds: ['flat_tyre'] }] },
+    });
     expect(unknownProblem.status).toBe(422);
     expect((await unknownProblem.json()).errors[0]).toMatchObject({ path: 'triggers.0.choiceIds' });
   });
@@ -143,7 +153,15 @@ describe('finishing a response', () => {
     const rows = await casesOf(result.responseId);
     expect(rows).toHaveLength(1);
     const c = rows[0];
-    expect(c).toMatchObject({ status: 'open', priority: 'high', rule_id: detractorRuleId, rental_id: rentalId, owner_email: 'wang.manager@rental.test', owner_user_id: manager.userId, escalation_level: 0 });
+    expect(c).toMatchObject({
+      status: 'open',
+      priority: 'high',
+      rule_id: detractorRuleId,
+      rental_id: rentalId,
+      owner_email: 'wang.manager@rental.test',
+      owner_user_id: manager.userId,
+      escalation_level: 0,
+    });
     expect(c.idempotency_key).toBe(`rule:${detractorRuleId}:response:${result.responseId}`);
     expect(new Date(c.first_response_due_at).toISOString()).toBe(new Date(clock.now().getTime() + 24 * H).toISOString());
     expect(new Date(c.resolution_due_at).toISOString()).toBe(new Date(clock.now().getTime() + 72 * H).toISOString());
@@ -176,7 +194,13 @@ describe('finishing a response', () => {
     const result = await answer(token, { ...promoter, q_problems: { choices: ['vehicle_not_clean'] } });
     const boss: PgBoss = await startBoss(t.sql, { maintenanceIntervalSeconds: 3600 });
     try {
-      const consumer = consume<{ responseId: string }>(boss, EVALUATE_QUEUE, { batchSize: 10, concurrency: 1, pollMs: 50 }, (job) => evaluateResponseRules(t.deps, job.data).then(() => undefined), { autoStart: false });
+      const consumer = consume<{ responseId: string }>(
+        boss,
+        EVALUATE_QUEUE,
+        { batchSize: 10, concurrency: 1, pollMs: 50 },
+        (job) => evaluateResponseRules(t.deps, job.data).then(() => undefined),
+        { autoStart: false },
+      );
       expect(await consumer.drain()).toBeGreaterThanOrEqual(1);
     } finally {
       await boss.stop({ graceful: false, wait: true });
@@ -271,8 +295,14 @@ describe('time limits', () => {
     let [c] = await t.sql`select * from cases where id = ${caseId}`;
     expect(c.first_response_breached_at).not.toBeNull();
     expect(c).toMatchObject({ escalation_level: 1, escalated_to_email: 'east.region@rental.test', owner_email: 'wang.manager@rental.test' });
-    await waitFor(async () => mailsTo('east.region@rental.test').find((m) => m.subject.includes(`#${number}`) && m.subject.includes('工单已升级给您')), 'the escalation');
-    await waitFor(async () => mailsTo('wang.manager@rental.test').find((m) => m.subject.includes(`#${number}`) && m.subject.includes('首次响应已超时')), 'the breach notice');
+    await waitFor(
+      async () => mailsTo('east.region@rental.test').find((m) => m.subject.includes(`#${number}`) && m.subject.includes('工单已升级给您')),
+      'the escalation',
+    );
+    await waitFor(
+      async () => mailsTo('wang.manager@rental.test').find((m) => m.subject.includes(`#${number}`) && m.subject.includes('首次响应已超时')),
+      'the breach notice',
+    );
 
     // The resolution reminder fell due at 54 h and the breach at 72 h: a run after both does only the breach.
     clock.set(new Date(start.getTime() + 72 * H + 60_000));
@@ -302,7 +332,14 @@ describe('time limits', () => {
   it('counts business hours only when the rule says so', async () => {
     const rule = await req('/api/alert-rules', {
       method: 'POST',
-      json: { surveyId, name: '工作时间', triggers: [{ type: 'csat_at_most', value: 1 }], firstResponseHours: 4, resolutionHours: 18, businessHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' } },
+      json: {
+        surveyId,
+        name: '工作时间',
+        triggers: [{ type: 'csat_at_most', value: 1 }],
+        firstResponseHours: 4,
+        resolutionHours: 18,
+        businessHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' },
+      },
     });
     expect(rule.status).toBe(201);
     clock.set('2026-06-05T08:00:00Z'); // Friday 16:00 in Shanghai
@@ -324,15 +361,17 @@ describe('working a case', () => {
 
   beforeAll(async () => {
     clock.set('2026-06-10T02:00:00Z');
-    const { token } = await invite({ customer: { externalId: 'C-WORK', name: '李女士', email: 'li@example.com', phone: '+86 138 1234 5678', preferredLanguage: 'zh-CN' } });
+    const { token } = await invite({
+      customer: { externalId: 'C-WORK', name: '李女士', email: 'li@example.com', phone: '+86 138 1234 5678', preferredLanguage: 'zh-CN' },
+    });
     const { responseId } = await answer(token, detractor);
     await evaluateResponseRules(t.deps, { responseId });
     [{ id: caseId }] = await casesOf(responseId);
   });
 
-  it('shows the owner the customer’s contact details and another branch manager nothing', async () => {
+  it('shows a branch manager the customer’s contacts masked, owner or not, and another branch’s manager nothing', async () => {
     const detail = await (await req(`/api/cases/${caseId}`, { who: manager })).json();
-    expect(detail.customer).toMatchObject({ name: '李女士', email: 'li@example.com', phone: '+86 138 1234 5678' });
+    expect(detail.customer).toMatchObject({ name: '李女士', email: 'l***@example.com', phone: '+86 138****5678' });
     expect(detail.response.answers.q_nps).toBe(3);
     expect(detail.reasonText.en).toMatch(/^NPS 3; Problems: /);
     const colleague = await t.signIn('branch_manager', { branches: ['SH01'] });
@@ -372,11 +411,23 @@ describe('working a case', () => {
     const res = await req(`/api/cases/${caseId}/transitions`, {
       method: 'POST',
       who: manager,
-      json: { to: 'resolved', rootCause: 'waiting_time', resolution: '增加高峰时段柜台人手，并向客户致歉', compensationType: 'voucher', compensationAmount: 200 },
+      json: {
+        to: 'resolved',
+        rootCause: 'waiting_time',
+        resolution: '增加高峰时段柜台人手，并向客户致歉',
+        compensationType: 'voucher',
+        compensationAmount: 200,
+      },
     });
     expect(res.status).toBe(200);
     const detail = await res.json();
-    expect(detail).toMatchObject({ status: 'resolved', rootCause: 'waiting_time', compensationType: 'voucher', compensationAmount: 200, resolvedAt: clock.now().toISOString() });
+    expect(detail).toMatchObject({
+      status: 'resolved',
+      rootCause: 'waiting_time',
+      compensationType: 'voucher',
+      compensationAmount: 200,
+      resolvedAt: clock.now().toISOString(),
+    });
     expect(detail.followUp).toBeNull();
 
     // The follow-up job was queued with the resolution; the case workers run it, the distribution worker sends it.
@@ -406,6 +457,13 @@ describe('working a case', () => {
     expect((await sendFollowUpSurvey(t.deps, { caseId })).outcome).toBe('already_sent');
     expect((await req(`/api/cases/${caseId}`)).status).toBe(200);
     const shown = await (await req(`/api/cases/${caseId}`)).json();
+    // The answers are shown with the texts the customer saw: the piping facts come with the response.
+    expect(shown.response.facts.rental).toEqual({
+      vehicleClass: shown.rental.vehicleClass,
+      pickedUpAt: shown.rental.pickedUpAt,
+      returnedAt: shown.rental.returnedAt,
+    });
+    expect(shown.rental).not.toHaveProperty('facts');
     expect(shown.followUp).toMatchObject({ invitationId: followUpInvitation, status: 'sent', resolved: null });
   });
 
@@ -425,7 +483,9 @@ describe('working a case', () => {
     const noReason = await req(`/api/cases/${caseId}/transitions`, { method: 'POST', who: manager, json: { to: 'reopened' } });
     expect(noReason.status).toBe(422);
     clock.advance(H);
-    const reopened = await (await req(`/api/cases/${caseId}/transitions`, { method: 'POST', who: manager, json: { to: 'reopened', note: '客户来电：代金券未到账' } })).json();
+    const reopened = await (
+      await req(`/api/cases/${caseId}/transitions`, { method: 'POST', who: manager, json: { to: 'reopened', note: '客户来电：代金券未到账' } })
+    ).json();
     expect(reopened.status).toBe('reopened');
     expect(reopened.resolutionDueAt).toBe(new Date(clock.now().getTime() + 72 * H).toISOString());
     expect(reopened.resolvedAt).toBeNull();
@@ -459,7 +519,15 @@ describe('lists and metrics', () => {
   it('computes count, medians, breach rate and recovery rate per branch and period', async () => {
     // 1 June (Shanghai): four cases opened at 10:00, none ever answered; the timer ran past every due time.
     const june1 = await (await req('/api/cases/metrics?from=2026-06-01&to=2026-06-01')).json();
-    expect(june1.total).toMatchObject({ cases: 4, open: 4, slaDecided: 4, slaBreached: 4, slaBreachRate: 1, medianHoursToFirstResponse: null, medianHoursToResolution: null });
+    expect(june1.total).toMatchObject({
+      cases: 4,
+      open: 4,
+      slaDecided: 4,
+      slaBreached: 4,
+      slaBreachRate: 1,
+      medianHoursToFirstResponse: null,
+      medianHoursToResolution: null,
+    });
     expect(june1.rows.map((r: { branch: { code: string } }) => r.branch.code)).toEqual(['SH01']);
     // 10 June: the worked case — contact after 2 h, resolved after 22 h, reopened and resolved again at 24 h, answered "resolved".
     const june10 = await (await req('/api/cases/metrics?from=2026-06-10&to=2026-06-10')).json();
@@ -490,12 +558,19 @@ describe('a reopened case', () => {
     await evaluateResponseRules(t.deps, { responseId });
     const [{ id }] = await casesOf(responseId);
     await req(`/api/cases/${id}/contacts`, { method: 'POST', who: manager, json: { channel: 'email', body: '邮件致歉' } });
-    await req(`/api/cases/${id}/transitions`, { method: 'POST', who: manager, json: { to: 'resolved', rootCause: 'staff', resolution: '已致歉', sendFollowUp: false } });
+    await req(`/api/cases/${id}/transitions`, {
+      method: 'POST',
+      who: manager,
+      json: { to: 'resolved', rootCause: 'staff', resolution: '已致歉', sendFollowUp: false },
+    });
     clock.advance(H);
     const reopenedAt = clock.now().getTime();
     const reopened = await (await req(`/api/cases/${id}/transitions`, { method: 'POST', who: manager, json: { to: 'reopened', note: '客户仍不满意' } })).json();
     expect(reopened.resolutionDueAt).toBe(new Date(reopenedAt + 72 * H).toISOString());
-    const kinds = async () => (await t.sql`select kind, data from case_events where case_id = ${id} and kind in ('reminder', 'breach', 'escalated') order by id`).map((e) => `${e.kind}:${e.data.sla ?? e.data.level}`);
+    const kinds = async () =>
+      (await t.sql`select kind, data from case_events where case_id = ${id} and kind in ('reminder', 'breach', 'escalated') order by id`).map(
+        (e) => `${e.kind}:${e.data.sla ?? e.data.level}`,
+      );
 
     // The original resolution time (72 h after opening) no longer counts.
     clock.set(new Date(reopenedAt + 53 * H));

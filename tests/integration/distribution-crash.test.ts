@@ -1,19 +1,17 @@
 // A worker process killed with SIGKILL in the middle of a batch — while the SMTP server holds its replies,
 // so some messages are with the server but not yet marked sent — and a new worker process after it:
 // every invitation arrives exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureQueues } from '../../api/src/distribution/worker.ts';
 import { startBoss, type PgBoss } from '../../api/src/queue/queue.ts';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
 import { miniPostRental } from '../support/fixtures/definitions.ts';
-import { testsRoot } from '../support/postgres.ts';
 import { rentalPayload } from '../support/rentals.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 import { createTestApp, testClock } from '../support/test-db.ts';
+import { startWorkerProcess } from '../support/worker-process.ts';
 
-const repoRoot = path.resolve(testsRoot, '..');
 const N = 40;
 const TOKEN_SECRET = 'crash-test-secret-0123456789abcdef012345';
 // Real time: the worker processes run on the real clock.
@@ -33,27 +31,7 @@ let smtp: TestSmtpServer;
 let boss: PgBoss;
 const children: ChildProcess[] = [];
 
-function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'api/src/queue/worker.main.ts')], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      ...env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'error',
-      DATABASE_URL: t.url,
-      SMTP_URL: smtp.url,
-      PUBLIC_URL: 'http://survey.test',
-      DEMO_DATA: 'false',
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
-  });
-}
+const startWorker = () => startWorkerProcess({ ...env, DATABASE_URL: t.url, SMTP_URL: smtp.url }, children);
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -61,7 +39,10 @@ beforeAll(async () => {
   const survey = await createSurvey(t.db, { name: 'Post-rental', kind: 'post_rental', definition: miniPostRental });
   await publishSurvey(t.db, survey.id);
   // Whatever the hour of the real clock: no quiet hours here.
-  const res = await t.request(`/api/surveys/${survey.id}/invitation-rules`, { method: 'PUT', json: { quietHours: { enabled: false }, reminders: { count: 0 } } });
+  const res = await t.request(`/api/surveys/${survey.id}/invitation-rules`, {
+    method: 'PUT',
+    json: { quietHours: { enabled: false }, reminders: { count: 0 } },
+  });
   expect(res.status).toBe(200);
   boss = await startBoss(t.sql, { maintenanceIntervalSeconds: 60 });
   await configureQueues(boss, t.deps);
@@ -93,12 +74,14 @@ describe('a worker killed mid-batch', () => {
     expect(batch.status).toBe(200);
     const { summary, results } = (await batch.json()) as any;
     expect(summary).toMatchObject({ received: N, created: N, invited: N });
-    const tokenOf = new Map<string, string>(results.map((r: { invitation: { id: string; link: string } }) => [r.invitation.link.split('/s/')[1], r.invitation.id]));
+    const tokenOf = new Map<string, string>(
+      results.map((r: { invitation: { id: string; link: string } }) => [r.invitation.link.split('/s/')[1], r.invitation.id]),
+    );
 
     // After 15 messages the server stops answering the end of a message; once the lanes have settled the
     // worker process is killed: some messages are with the server, unacknowledged, others not yet sent.
     let killed: Promise<void> | null = null;
-    const first = await startWorkerProcess();
+    const first = await startWorker();
     smtp.onMessage = () => {
       if (smtp.messages.length === 15 && !killed) {
         smtp.hold();
@@ -122,7 +105,7 @@ describe('a worker killed mid-batch', () => {
     expect(sent).toBeLessThan(atKill); // handed over but not marked: the window the idempotency key covers
     smtp.release();
 
-    const second = await startWorkerProcess();
+    const second = await startWorker();
     await waitUntil(async () => {
       const [{ open }] = await t.sql`select count(*)::int as open from deliveries where status in ('scheduled', 'queued')`;
       return open === 0;

@@ -55,7 +55,25 @@ const bad = [
   'R106,C16,,c16@example.com,,,SH01,SH01,SUV,2026-05-01 09:00,2026-05-02 18:00,100,carrier pigeon',
 ];
 // Good and bad rows interleaved; data row numbers count from 1 after the header.
-const lines = [good[0], bad[0], good[1], good[2], bad[1], good[3], good[4], bad[2], good[5], good[6], bad[3], good[7], bad[4], good[8], good[9], bad[5], good[10]];
+const lines = [
+  good[0],
+  bad[0],
+  good[1],
+  good[2],
+  bad[1],
+  good[3],
+  good[4],
+  bad[2],
+  good[5],
+  good[6],
+  bad[3],
+  good[7],
+  bad[4],
+  good[8],
+  good[9],
+  bad[5],
+  good[10],
+];
 const csv = `\uFEFF${header}\r\n${lines.join('\r\n')}\r\n`;
 const badRows = lines.map((l, i) => (bad.includes(l) ? i + 1 : 0)).filter(Boolean);
 
@@ -105,7 +123,14 @@ describe('CSV import', () => {
       amount: 11,
       bookingChannel: 12,
     });
-    expect(done).toMatchObject({ status: 'done', rowsDone: lines.length, rowsCreated: good.length, rowsUpdated: 0, rowsUnchanged: 0, rowsRejected: bad.length });
+    expect(done).toMatchObject({
+      status: 'done',
+      rowsDone: lines.length,
+      rowsCreated: good.length,
+      rowsUpdated: 0,
+      rowsUnchanged: 0,
+      rowsRejected: bad.length,
+    });
     expect(done.bytesDone).toBe(done.bytesTotal);
     expect(done.rowsPerSecond).toBeGreaterThan(0);
 
@@ -165,7 +190,10 @@ describe('CSV import', () => {
   });
 
   it('updates a rental whose row changed, and counts it as updated', async () => {
-    const changed = csv.replace('R009,C08,,c08@example.com,,,SH01,SH01,compact,2026-04-01 09:00,2026-04-02 18:00,2000', 'R009,C08,,c08@example.com,,,SH01,SH01,compact,2026-04-01 09:00,2026-04-02 18:00,2500');
+    const changed = csv.replace(
+      'R009,C08,,c08@example.com,,,SH01,SH01,compact,2026-04-01 09:00,2026-04-02 18:00,2000',
+      'R009,C08,,c08@example.com,,,SH01,SH01,compact,2026-04-01 09:00,2026-04-02 18:00,2500',
+    );
     expect(changed).not.toBe(csv);
     const { done } = await importFile(changed, 'changed.csv');
     expect(done).toMatchObject({ rowsCreated: 0, rowsUpdated: 1, rowsUnchanged: good.length - 1 });

@@ -59,7 +59,13 @@ describe('rules API', () => {
     const res = await t.request(`/api/surveys/${surveyId}/invitation-rules`);
     const body = (await res.json()) as any;
     expect(body.isDefault).toBe(true);
-    expect(body.rules).toMatchObject({ delayMinutes: 120, fatigueDays: 30, expiryDays: 14, channelOrder: ['email', 'sms'], reminders: { count: 1, afterDays: 3 } });
+    expect(body.rules).toMatchObject({
+      delayMinutes: 120,
+      fatigueDays: 30,
+      expiryDays: 14,
+      channelOrder: ['email', 'sms'],
+      reminders: { count: 1, afterDays: 3 },
+    });
     expect(body.rules.quietHours).toMatchObject({ start: '21:00', end: '09:00' });
     const bad = await t.request(`/api/surveys/${surveyId}/invitation-rules`, { method: 'PUT', json: { eligibility: { branches: ['NOPE'] } } });
     expect(bad.status).toBe(422);
@@ -147,7 +153,8 @@ describe('fatigue, sampling and eligibility', () => {
       values (${other.id}, ${version.id}, ${c.id}, ${b.id}, ${'f'.repeat(64)}, 'email', 'sent', ${new Date(clock.now().getTime() + 14 * DAY).toISOString()}, ${new Date(clock.now().getTime() - 5 * DAY).toISOString()})`;
     const fourth = await post(13, { customer: { externalId: 'C-OTHER' }, ...returned('2026-07-09T18:00:00+08:00') });
     expect(fourth.reason).toBe('fatigue');
-    const decisions = await t.sql`select outcome from invitation_decisions d join rentals r on r.id = d.rental_id where r.external_id in ('RA-T-11', 'RA-T-13') order by r.external_id`;
+    const decisions =
+      await t.sql`select outcome from invitation_decisions d join rentals r on r.id = d.rental_id where r.external_id in ('RA-T-11', 'RA-T-13') order by r.external_id`;
     expect(decisions.map((d) => d.outcome)).toEqual(['fatigue', 'fatigue']);
   });
 
@@ -252,7 +259,8 @@ describe('reminders and expiry', () => {
     expect(tick.expired).toBeGreaterThanOrEqual(1);
     const [inv] = await t.sql`select status from invitations where id = ${body.invitation!.id}`;
     expect(inv.status).toBe('expired');
-    expect((await t.request(`/api/respond/${token}`, { as: 'anonymous' })).status).toBe(404);
+    // The link says it expired (410) instead of opening.
+    expect((await t.request(`/api/respond/${token}`, { as: 'anonymous' })).status).toBe(410);
     // The reminder (due after the expiry) was never planned.
     const deliveries = await t.sql`select step from deliveries where invitation_id = ${body.invitation!.id}`;
     expect(deliveries.map((d) => d.step)).toEqual([0]);

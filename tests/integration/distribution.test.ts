@@ -5,6 +5,7 @@ import { fitsOneSms, smsBudget } from '../../api/src/distribution/messages.ts';
 import { startDistributionWorker, type DistributionWorker } from '../../api/src/distribution/worker.ts';
 import { startBoss, type PgBoss } from '../../api/src/queue/queue.ts';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
+import { startTestDistribution, stopTestDistribution } from '../support/distribution.ts';
 import { miniPostRental } from '../support/fixtures/definitions.ts';
 import { rentalPayload, tokenFromLink } from '../support/rentals.ts';
 import { startSmsProvider, type TestSmsProvider } from '../support/sms-provider.ts';
@@ -16,7 +17,6 @@ let smtp: TestSmtpServer;
 let sms: TestSmsProvider;
 let boss: PgBoss;
 let worker: DistributionWorker;
-let surveyId: string;
 const clock = testClock('2026-06-01T10:00:00Z'); // 18:00 in Shanghai
 
 beforeAll(async () => {
@@ -35,16 +35,11 @@ beforeAll(async () => {
       SEND_RETRY_DELAY_SECONDS: '1',
     },
   });
-  const survey = await createSurvey(t.db, { name: 'Post-rental', kind: 'post_rental', definition: miniPostRental });
-  await publishSurvey(t.db, survey.id);
-  surveyId = survey.id;
-  boss = await startBoss(t.sql, { maintenanceIntervalSeconds: 1 });
-  worker = await startDistributionWorker(t.deps, boss, { autoStart: false });
+  ({ boss, worker } = await startTestDistribution(t));
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await boss?.stop({ graceful: false, wait: true });
+  await stopTestDistribution(worker, boss);
   await smtp?.close();
   await sms?.close();
 });
@@ -53,7 +48,12 @@ async function post(n: number, overrides: Record<string, unknown> = {}) {
   const res = await t.request('/api/rentals', { method: 'POST', json: rentalPayload(n, overrides) });
   const body = (await res.json()) as any;
   if (res.status !== 201 && res.status !== 200) throw new Error(`${res.status}: ${JSON.stringify(body)}`);
-  return body as { rentalId: string; created: boolean; invitation: { id: string; status: string; expiresAt: string; channel?: string; link?: string } | null; reason?: string };
+  return body as {
+    rentalId: string;
+    created: boolean;
+    invitation: { id: string; status: string; expiresAt: string; channel?: string; link?: string } | null;
+    reason?: string;
+  };
 }
 
 describe('sending by e-mail and SMS', () => {
@@ -113,7 +113,15 @@ describe('sending by e-mail and SMS', () => {
 
   it('an English SMS stays within 160 GSM characters', async () => {
     const body = await post(3, {
-      customer: { externalId: 'C-T-3', name: 'Ann', phone: '+8613800000003', consentSms: true, consentEmail: false, email: 'c3@example.com', preferredLanguage: 'en' },
+      customer: {
+        externalId: 'C-T-3',
+        name: 'Ann',
+        phone: '+8613800000003',
+        consentSms: true,
+        consentEmail: false,
+        email: 'c3@example.com',
+        preferredLanguage: 'en',
+      },
       pickupBranch: { code: 'SH01', name: '上海虹桥机场店', nameEn: 'Shanghai Hongqiao Airport', city: '上海', region: '华东' },
     });
     // E-mail without consent: SMS is next in the channel order.
@@ -124,6 +132,13 @@ describe('sending by e-mail and SMS', () => {
     expect(message.text.length).toBeLessThanOrEqual(160);
     expect(message.text).toContain(body.invitation!.link!);
     expect(message.text).toContain('Shanghai Hongqiao Airport');
+  });
+
+  it("a later rental that leaves out the branch's English name keeps the stored one", async () => {
+    await post(4, { pickupBranch: { code: 'SH01', name: '上海虹桥机场店', nameEn: 'Shanghai Hongqiao Airport', city: '上海', region: '华东' } });
+    await post(5, { pickupBranch: { code: 'SH01', name: '上海虹桥机场店', city: '上海', region: '华东' } });
+    const [branch] = await t.sql`select name_en from branches where code = 'SH01'`;
+    expect(branch.name_en).toBe('Shanghai Hongqiao Airport');
   });
 });
 
@@ -263,24 +278,29 @@ describe('outbox without providers', () => {
     try {
       const created = (await (await demo.request('/api/rentals', { method: 'POST', json: rentalPayload(1) })).json()) as any;
       const sms2 = (await (
-        await demo.request('/api/rentals', { method: 'POST', json: rentalPayload(2, { customer: { externalId: 'C-T-2', phone: '+8613800000002', consentSms: true } }) })
+        await demo.request('/api/rentals', {
+          method: 'POST',
+          json: rentalPayload(2, { customer: { externalId: 'C-T-2', phone: '+8613800000002', consentSms: true } }),
+        })
       ).json()) as any;
       await demoWorker.runOnce();
       const status = (await (await demo.request('/api/distribution/status')).json()) as any;
       expect(status.transports).toEqual({ email: 'outbox', sms: 'outbox' });
       const outbox = (await (await demo.request('/api/outbox')).json()) as any;
       expect(outbox.items).toHaveLength(2);
-      const email = outbox.items.find((m: { channel: string }) => m.channel === 'email');
+      // Links are masked in the list; an administrator reveals one message at a time (distribution-outbox.test.ts).
+      const reveal = async (m: { id: number }) => (await demo.request(`/api/outbox/${m.id}/reveal`, { method: 'POST' })).json();
+      const email = await reveal(outbox.items.find((m: { channel: string }) => m.channel === 'email'));
       expect(email).toMatchObject({ to: 'c1@example.com', link: created.invitation.link, kind: 'invitation' });
       expect(email.subject).toContain('上海虹桥机场店');
       expect(email.html).toContain(created.invitation.link);
-      const text = outbox.items.find((m: { channel: string }) => m.channel === 'sms');
+      const text = await reveal(outbox.items.find((m: { channel: string }) => m.channel === 'sms'));
       expect(text).toMatchObject({ to: '+8613800000002', link: sms2.invitation.link });
       expect(fitsOneSms(text.text)).toBe(true);
       expect((await demo.request(`/api/respond/${tokenFromLink(email.link)}`, { as: 'anonymous' })).status).toBe(200);
       // A second run sends nothing again.
       await demoWorker.runOnce();
-      expect((((await (await demo.request('/api/outbox')).json()) as any)).items).toHaveLength(2);
+      expect(((await (await demo.request('/api/outbox')).json()) as any).items).toHaveLength(2);
     } finally {
       await demoWorker.stop();
       await demoBoss.stop({ graceful: false, wait: true });

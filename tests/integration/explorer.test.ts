@@ -2,10 +2,10 @@
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithPassword } from '../../api/src/access/auth.queries.ts';
-import { createSession } from '../../api/src/access/authenticate.ts';
+import { createSession } from '../../api/src/access/auth.queries.ts';
 import type { Role } from '../../api/src/access/permissions.ts';
 import { EXPORT_BATCH_SIZE } from '../../api/src/responses/explorer.queries.ts';
-import type { SurveyDefinitionInput } from '../../api/src/surveys/definition/index.ts';
+import type { SurveyDefinitionInput } from '@rs/survey-definition';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
 import { rentalPayload, tokenFromLink } from '../support/rentals.ts';
 import { createTestApp, testClock } from '../support/test-db.ts';
@@ -45,7 +45,17 @@ const definition: SurveyDefinitionInput = {
       ],
     },
   ],
-  dimensions: [{ id: 'pickup', name: { 'zh-CN': '取车', en: 'Pick-up' }, weight: 1, items: [{ questionId: 'q_pickup', itemId: 'speed' }, { questionId: 'q_pickup', itemId: 'staff' }] }],
+  dimensions: [
+    {
+      id: 'pickup',
+      name: { 'zh-CN': '取车', en: 'Pick-up' },
+      weight: 1,
+      items: [
+        { questionId: 'q_pickup', itemId: 'speed' },
+        { questionId: 'q_pickup', itemId: 'staff' },
+      ],
+    },
+  ],
   outcomes: { recommend: 'q_nps', overall: 'q_csat' },
 };
 
@@ -60,15 +70,37 @@ interface Planned {
 
 // Ten responses over three days, two branches, both customer types; a few comments that look like formulas.
 const planned: Planned[] = [
-  { n: 1, day: '2026-06-01', answers: { q_nps: 10, q_csat: 5, q_pickup: { speed: 5, staff: 5 }, q_problems: { choices: ['none'] }, q_comment: '非常好，员工很热情' } },
+  {
+    n: 1,
+    day: '2026-06-01',
+    answers: { q_nps: 10, q_csat: 5, q_pickup: { speed: 5, staff: 5 }, q_problems: { choices: ['none'] }, q_comment: '非常好，员工很热情' },
+  },
   { n: 2, day: '2026-06-01', answers: { q_nps: 9, q_csat: 4, q_problems: { choices: ['wait'] } } },
-  { n: 3, day: '2026-06-02', answers: { q_nps: 8, q_csat: 4, q_problems: { choices: ['wait', 'dirty'] }, q_comment: '=HYPERLINK("http://evil.example","click")' } },
+  {
+    n: 3,
+    day: '2026-06-02',
+    answers: { q_nps: 8, q_csat: 4, q_problems: { choices: ['wait', 'dirty'] }, q_comment: '=HYPERLINK("http://evil.example","click")' },
+  },
   { n: 4, day: '2026-06-02', answers: { q_nps: 6, q_csat: 2, q_problems: { choices: ['fees'] }, q_comment: '+86 说好的价格不一样, "额外"收费' } },
-  { n: 5, day: '2026-06-03', answers: { q_nps: 3, q_csat: 1, q_pickup: { speed: 1, staff: 2 }, q_problems: { choices: ['wait', 'dirty', 'fees'] }, q_comment: '-1 等了一个小时' } },
+  {
+    n: 5,
+    day: '2026-06-03',
+    answers: { q_nps: 3, q_csat: 1, q_pickup: { speed: 1, staff: 2 }, q_problems: { choices: ['wait', 'dirty', 'fees'] }, q_comment: '-1 等了一个小时' },
+  },
   { n: 6, day: '2026-06-03', rental: { ...BJ, bookingChannel: 'web' }, answers: { q_nps: 10, q_csat: 5, q_comment: '@SUM(A1:A2) great' } },
   { n: 7, day: '2026-06-03', rental: { ...BJ, vehicleClass: 'economy' }, answers: { q_nps: 7, q_csat: 3 } },
-  { n: 8, day: '2026-06-01', rental: { ...BJ, customer: { externalId: 'C-T-8', name: 'Emma Smith', email: 'emma@example.com', customerType: 'business', preferredLanguage: 'en' } }, answers: { q_nps: 0, q_csat: 1, q_problems: { choices: ['dirty'] }, q_comment: 'Car was dirty' } },
-  { n: 9, day: '2026-06-02', rental: { customer: { externalId: 'C-T-9', name: '王芳', email: 'wf@example.com', customerType: 'business' } }, answers: { q_nps: 9, q_csat: 5, q_problems: { choices: ['none'] } } },
+  {
+    n: 8,
+    day: '2026-06-01',
+    rental: { ...BJ, customer: { externalId: 'C-T-8', name: 'Emma Smith', email: 'emma@example.com', customerType: 'business', preferredLanguage: 'en' } },
+    answers: { q_nps: 0, q_csat: 1, q_problems: { choices: ['dirty'] }, q_comment: 'Car was dirty' },
+  },
+  {
+    n: 9,
+    day: '2026-06-02',
+    rental: { customer: { externalId: 'C-T-9', name: '王芳', email: 'wf@example.com', customerType: 'business' } },
+    answers: { q_nps: 9, q_csat: 5, q_problems: { choices: ['none'] } },
+  },
 ];
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -78,7 +110,11 @@ let staff: Record<string, string>;
 
 /** Headers of a signed-in staff user with this role (session valid for the whole test, whatever the clock). */
 async function signIn(role: Role, branchIds: string[] = []) {
-  const userId = await createUserWithPassword(t.db, { email: `${role}.${crypto.randomUUID()}@example.com`, name: role, role, password: 'explorer-test-password', branchIds }, t.clock.now());
+  const userId = await createUserWithPassword(
+    t.db,
+    { email: `${role}.${crypto.randomUUID()}@example.com`, name: role, role, password: 'explorer-test-password', branchIds },
+    t.clock.now(),
+  );
   const session = await createSession(t.db, userId, t.clock.now(), 100_000);
   return { cookie: `rs_session=${session.token}`, 'x-requested-with': 'explorer-test' };
 }
@@ -98,7 +134,10 @@ beforeAll(async () => {
   for (const p of planned) {
     // 10:00 in Shanghai on the planned day.
     t.clock.set(`${p.day}T02:00:00Z`);
-    const rental = await request('/api/rentals', { method: 'POST', json: rentalPayload(p.n, { pickedUpAt: `${p.day}T00:00:00+08:00`, returnedAt: `${p.day}T09:00:00+08:00`, ...p.rental }) });
+    const rental = await request('/api/rentals', {
+      method: 'POST',
+      json: rentalPayload(p.n, { pickedUpAt: `${p.day}T00:00:00+08:00`, returnedAt: `${p.day}T09:00:00+08:00`, ...p.rental }),
+    });
     expect(rental.status, await rental.clone().text()).toBe(201);
     const token = tokenFromLink((await rental.json()).invitation.link);
     const res = await request(`/api/respond/${token}/submit`, { method: 'POST', json: { answers: p.answers } });
@@ -107,7 +146,10 @@ beforeAll(async () => {
   }
   // One partial response (saved, never submitted).
   t.clock.set('2026-06-03T03:00:00Z');
-  const rental = await request('/api/rentals', { method: 'POST', json: rentalPayload(10, { pickedUpAt: '2026-06-02T00:00:00+08:00', returnedAt: '2026-06-03T09:00:00+08:00' }) });
+  const rental = await request('/api/rentals', {
+    method: 'POST',
+    json: rentalPayload(10, { pickedUpAt: '2026-06-02T00:00:00+08:00', returnedAt: '2026-06-03T09:00:00+08:00' }),
+  });
   const token = tokenFromLink((await rental.json()).invitation.link);
   const saved = await request(`/api/respond/${token}`, { method: 'PUT', json: { answers: { q_nps: 5 } } });
   expect(saved.status).toBe(200);
@@ -213,7 +255,12 @@ describe('GET /api/responses/{id}', () => {
     expect(body.finishedAt).toBe('2026-06-03T02:00:00.000Z');
     const byId = Object.fromEntries(body.answers.map((a: { questionId: string }) => [a.questionId, a]));
     expect(body.answers.map((a: { questionId: string }) => a.questionId)).toEqual(['q_nps', 'q_csat', 'q_pickup', 'q_problems', 'q_comment']);
-    expect(byId.q_nps).toMatchObject({ answered: true, number: 3, scale: { min: 0, max: 10 }, question: { 'zh-CN': '您向朋友推荐我们的可能性有多大？', en: 'How likely are you to recommend us?' } });
+    expect(byId.q_nps).toMatchObject({
+      answered: true,
+      number: 3,
+      scale: { min: 0, max: 10 },
+      question: { 'zh-CN': '您向朋友推荐我们的可能性有多大？', en: 'How likely are you to recommend us?' },
+    });
     expect(byId.q_pickup.items).toEqual([
       { id: 'speed', text: { 'zh-CN': '速度', en: 'Speed' }, value: 1 },
       { id: 'staff', text: { 'zh-CN': '员工', en: 'Staff' }, value: 2 },
@@ -254,14 +301,29 @@ describe('GET /api/responses/export.csv', () => {
     expect(parsed.data).toHaveLength(9);
     const header = parsed.meta.fields!;
     expect(header.slice(0, 3)).toEqual(['response_id', 'status', 'source']);
-    expect(header).toEqual(expect.arrayContaining(['q_nps', 'q_csat', 'q_pickup.speed', 'q_pickup.staff', 'q_problems', 'q_comment', 'branch_code', 'nps_category']));
+    expect(header).toEqual(
+      expect.arrayContaining(['q_nps', 'q_csat', 'q_pickup.speed', 'q_pickup.staff', 'q_problems', 'q_comment', 'branch_code', 'nps_category']),
+    );
     // No contact data in the file.
     expect(text).not.toContain('c5@example.com');
     expect(text).not.toContain('Emma Smith');
 
     const row = (n: number) => parsed.data.find((r) => r.response_id === responseIds.get(n))!;
-    expect(row(1)).toMatchObject({ q_nps: '10', q_comment: '非常好，员工很热情', branch_name: '上海虹桥机场店', q_problems: '没有问题', problems_count: '0', nps_category: 'promoter' });
-    expect(row(5)).toMatchObject({ q_nps: '3', 'q_pickup.speed': '1', 'q_pickup.staff': '2', q_problems: '等待太久; 车辆不干净; 意外收费', problems_count: '3' });
+    expect(row(1)).toMatchObject({
+      q_nps: '10',
+      q_comment: '非常好，员工很热情',
+      branch_name: '上海虹桥机场店',
+      q_problems: '没有问题',
+      problems_count: '0',
+      nps_category: 'promoter',
+    });
+    expect(row(5)).toMatchObject({
+      q_nps: '3',
+      'q_pickup.speed': '1',
+      'q_pickup.staff': '2',
+      q_problems: '等待太久; 车辆不干净; 意外收费',
+      problems_count: '3',
+    });
     // Formula injection: = + - @ at the start get a leading apostrophe, and the cell is quoted.
     expect(row(3).q_comment).toBe(`'=HYPERLINK("http://evil.example","click")`);
     expect(row(4).q_comment).toBe(`'+86 说好的价格不一样, "额外"收费`);
@@ -331,14 +393,26 @@ describe('GET /api/responses/export.csv', () => {
 
   it('stops reading from PostgreSQL when the client goes away', async () => {
     const [{ id }] = await t.sql<{ id: string }[]>`select id from surveys where name = 'Big'`;
+    // The export's cursor, seen from the server: a backend of this database on the export query (its text
+    // has the answers' json_agg) that is not idle, i.e. whose portal is still open (between batches it is
+    // 'active', waiting in ClientRead for the next fetch).
+    const openCursors = () => t.sql<{ state: string }[]>`
+      select state, wait_event from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and query like '%json_agg(json_build_object(%' and state <> 'idle'`;
     const res = await request(`/api/responses/export.csv?survey=${id}`);
     const reader = res.body!.getReader();
-    await reader.read();
-    await reader.read();
+    await reader.read(); // header
+    await reader.read(); // first batch
+    const reading = await openCursors();
+    expect(reading).toHaveLength(1);
     await reader.cancel();
-    // The connection went back to the pool: plain queries still run.
-    const [{ one }] = await t.sql<{ one: number }[]>`select 1 as one`;
-    expect(one).toBe(1);
+    // The cursor is closed and its transaction ended, without reading the remaining batches.
+    let left = reading;
+    for (let i = 0; i < 60 && left.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      left = await openCursors();
+    }
+    expect(left).toEqual([]);
   });
 });
 
@@ -351,7 +425,7 @@ describe('who may read and export', () => {
     }
   });
 
-  it('a branch manager sees only their branches, with contacts masked, and may not export', async () => {
+  it('a branch manager sees only their branches, with contacts masked, and exports only those', async () => {
     const [bj] = await t.sql<{ id: string }[]>`select id from branches where code = 'BJ01'`;
     const manager = await signIn('branch_manager', [bj.id]);
     const res = await request(`/api/responses?survey=${surveyId}`, { headers: manager });
@@ -365,7 +439,10 @@ describe('who may read and export', () => {
     expect(own.customer).toMatchObject({ externalId: 'C-T-6', email: 'c***@example.com' });
     const unmasked = await (await request(`/api/responses/${responseIds.get(6)}`)).json();
     expect(unmasked.customer.email).toBe('c6@example.com');
-    expect((await request(`/api/responses/export.csv?survey=${surveyId}`, { headers: manager })).status).toBe(403);
+    const csv = await request(`/api/responses/export.csv?survey=${surveyId}&branch=SH01&branch=BJ01`, { headers: manager });
+    expect(csv.status).toBe(200);
+    const rows = Papa.parse<Record<string, string>>((await csv.text()).replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;
+    expect(rows.map((r) => r.branch_code)).toEqual(['BJ01', 'BJ01', 'BJ01']);
   });
 
   it('an executive reads dashboards but not single responses', async () => {

@@ -73,8 +73,8 @@ describe('rental → invitation → response → NPS', () => {
     expect(second.alreadyFinished).toBe(true);
     const [{ count }] = await t.sql`select count(*)::int as count from responses r join rentals x on x.id = r.rental_id where x.external_id = 'RA-T-3'`;
     expect(count).toBe(1);
-    // A used link is no longer served.
-    expect((await t.request(`/api/respond/${token}`)).status).toBe(404);
+    // A used link is no longer served: it says it was answered.
+    expect((await t.request(`/api/respond/${token}`)).status).toBe(410);
   });
 
   it('rejects an answer out of range with a problem naming the question, storing nothing', async () => {

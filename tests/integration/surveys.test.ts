@@ -1,9 +1,9 @@
 // Survey design API: templates, drafts, validation, versions, publish preview, archive, duplicate.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSession } from '../../api/src/access/authenticate.ts';
+import { createSession } from '../../api/src/access/auth.queries.ts';
 import { users } from '../../api/src/db/schema.ts';
 import { templates } from '../../survey-templates/index.ts';
-import type { SurveyDefinition } from '../../api/src/surveys/definition/index.ts';
+import type { SurveyDefinition } from '@rs/survey-definition';
 import { miniPostRental } from '../support/fixtures/definitions.ts';
 import { rentalPayload, tokenFromLink } from '../support/rentals.ts';
 import { createTestApp } from '../support/test-db.ts';
@@ -171,8 +171,18 @@ describe('updating the draft', () => {
         'outcomes.overall',
       ].sort(),
     );
-    const res2 = res;
-    for (const e of res2.body.errors) expect(e.message).toEqual(expect.any(String));
+    // each with its code and parameters (the builder translates these) and an English message
+    const byPath = Object.fromEntries(res.body.errors.map((e: { path: string; code: string; params: object }) => [e.path, { code: e.code, params: e.params }]));
+    expect(byPath).toEqual({
+      'pages.0.questions.3.max': { code: 'too_big', params: { maximum: 10 } },
+      'pages.0.questions.3.items.1.text': { code: 'missing_default_text', params: { locale: 'zh-CN' } },
+      'pages.0.questions.2.id': { code: 'duplicate_question_id', params: { id: 'q_nps', also: 'pages.0.questions.0' } },
+      'pages.0.questions.1.visibleIf.question': { code: 'logic_forward_reference', params: { question: 'q_pickup' } },
+      'dimensions.0.weight': { code: 'dimension_weight_negative', params: {} },
+      'dimensions.0.items.1.itemId': { code: 'dimension_unknown_item', params: { item: 'ghost', question: 'q_pickup', dimension: bad.dimensions[0].id } },
+      'outcomes.overall': { code: 'outcome_unknown_question', params: { question: 'q_missing' } },
+    });
+    for (const e of res.body.errors) expect(e.message).toEqual(expect.any(String));
 
     const [after] = await t.sql`select draft_definition, draft_updated_at, name from surveys where id = ${survey.id}`;
     expect(after.draft_definition).toEqual(before.draft_definition);
@@ -184,7 +194,12 @@ describe('updating the draft', () => {
     const survey = await createMini('Logic faults');
     const bad = clone(miniPostRental) as any;
     bad.pages[0].questions[0].visibleIf = { question: 'q_nps', op: 'answered' };
-    bad.pages[0].questions[2].visibleIf = { any: [{ question: 'q_nope', op: 'eq', value: 1 }, { question: 'q_nps', op: 'gte', value: 9 }] };
+    bad.pages[0].questions[2].visibleIf = {
+      any: [
+        { question: 'q_nope', op: 'eq', value: 1 },
+        { question: 'q_nps', op: 'gte', value: 9 },
+      ],
+    };
     bad.dimensions[0].weight = 0;
     const res = await putDraft(survey.id, bad);
     expect(res.status).toBe(400);

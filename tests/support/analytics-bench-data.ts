@@ -2,7 +2,8 @@
 // through Node): branches, customers, rentals, finished responses of the post-rental template and one row
 // per answer, with a known driver structure behind the NPS (the same model as the demo data).
 import type { Sql } from '../../api/src/db/client.ts';
-import type { SurveyDefinition } from '../../api/src/surveys/definition/index.ts';
+import type { SurveyDefinition } from '@rs/survey-definition';
+import { problemCodes } from './fixtures/definitions.ts';
 
 export interface BenchDataSize {
   branches: number;
@@ -30,7 +31,6 @@ export const DEFAULT_BENCH_SIZE: BenchDataSize = {
 export const BENCH_DRIVE: Record<string, number> = { pickup: 0.28, vehicle: 0.24, staff: 0.16, value: 0.16, return: 0.08, booking: 0.04, vas: 0.04 };
 const BASE: Record<string, number> = { booking: 0.8, pickup: 0.66, vehicle: 0.72, staff: 0.78, value: 0.6, return: 0.76, vas: 0.7 };
 
-const PROBLEMS = ['counter_wait', 'vehicle_not_ready', 'vehicle_not_clean', 'vehicle_damage', 'vehicle_fault', 'wrong_class', 'unexpected_fees', 'deposit_issue', 'return_wait', 'damage_dispute'];
 const COMMENTS = {
   promoter: ['取车很快，工作人员很热情', '车辆很新很干净，下次还会再租', 'Quick pick-up and friendly staff', 'Great value, will rent again'],
   passive: ['整体还可以，取车排队有点久', '价格稍贵', 'The car was okay, interior a bit worn'],
@@ -62,10 +62,11 @@ export async function generateBenchData(
   const driveSum = drive.reduce((a, b) => a + b, 0);
   const base = dims.map((d) => BASE[d] ?? 0.72);
   const endIso = size.end.toISOString();
+  const problems = problemCodes(survey.definition);
   // Temporary functions and tables live in one session: keep to one connection.
   const sql = await pool.reserve();
   try {
-    return await generate(sql, survey, size, progress, { items, drive, driveSum, base, endIso });
+    return await generate(sql, survey, size, progress, { items, drive, driveSum, base, endIso, problems });
   } finally {
     sql.release();
   }
@@ -76,9 +77,15 @@ async function generate(
   survey: { surveyId: string; versionId: string },
   size: BenchDataSize,
   progress: (step: string) => void,
-  { items, drive, driveSum, base, endIso }: { items: string[]; drive: number[]; driveSum: number; base: number[]; endIso: string },
+  {
+    items,
+    drive,
+    driveSum,
+    base,
+    endIso,
+    problems,
+  }: { items: string[]; drive: number[]; driveSum: number; base: number[]; endIso: string; problems: string[] },
 ) {
-
   await sql.unsafe(`select setseed(${size.seed})`);
   // Generated rows are consistent by construction: skip the per-row foreign-key triggers (superuser only;
   // without the privilege the load is just slower).
@@ -89,10 +96,15 @@ async function generate(
     'select least(1, greatest(0, x))'`);
 
   progress('branches and customers');
+  // Regions first: with the triggers off (above) a branch does not find or create its region by itself.
   await sql.unsafe(`
-    insert into branches (code, name, name_en, city, region)
-    select 'B' || lpad(i::text, 3, '0'), '门店' || i, 'Branch ' || i, '城市' || ((i - 1) / 5 + 1), '区域' || ((i - 1) % 8 + 1)
-    from generate_series(1, ${size.branches}) i`);
+    insert into regions (code, name)
+    select '区域' || r, '区域' || r from generate_series(1, least(8, ${size.branches})) r
+    on conflict (code) do nothing`);
+  await sql.unsafe(`
+    insert into branches (code, name, name_en, city, region, region_id)
+    select 'B' || lpad(i::text, 3, '0'), '门店' || i, 'Branch ' || i, '城市' || ((i - 1) / 5 + 1), g.code, g.id
+    from generate_series(1, ${size.branches}) i join regions g on g.code = '区域' || ((i - 1) % 8 + 1)`);
   await sql.unsafe(`create temp table g_branch as
     select row_number() over (order by code)::int as n, id, 0.05 * pg_temp.rnorm() as quality from branches`);
   await sql.unsafe(`
@@ -123,8 +135,12 @@ async function generate(
            p.returned_at, p.returned_at - p.days * interval '1 day' as picked_up_at, p.days, p.vehicle_class, p.channel
     from picks p join g_customer c on c.n = p.cn join g_branch b on b.n = p.bn`);
   await sql.unsafe(`
-    insert into rentals (id, external_id, customer_id, pickup_branch_id, return_branch_id, vehicle_class, picked_up_at, returned_at, amount, booking_channel)
-    select id, 'BR' || i, customer_id, branch_id, branch_id, vehicle_class, picked_up_at, returned_at, days * 300, channel from g_rental`);
+    insert into rentals (id, external_id, customer_id, pickup_branch_id, return_branch_id, vehicle_class, picked_up_at, returned_at, amount, booking_channel,
+                         repeat_customer)
+    select id, 'BR' || i, customer_id, branch_id, branch_id, vehicle_class, picked_up_at, returned_at, days * 300, channel,
+           -- the new / returning flag as reporting or importing a rental sets it: an earlier pickup of the same customer
+           picked_up_at > min(picked_up_at) over (partition by customer_id)
+    from g_rental`);
 
   progress('responses');
   for (const index of ['responses_survey_finished_idx', 'responses_branch_finished_idx']) await sql.unsafe(`drop index if exists ${index}`);
@@ -170,7 +186,7 @@ async function generate(
     insert into answers (response_id, question_id, choice_ids)
     select id, 'q_problems', coalesce(nullif(checked, '{}'), array['no_problem'])
     from (
-      select r.id, array(select p from unnest(${textArray(PROBLEMS)}) p where random() < 0.02 + 0.3 * (1 - r.overall) ^ 2) as checked
+      select r.id, array(select p from unnest(${textArray(problems)}) p where random() < 0.02 + 0.3 * (1 - r.overall) ^ 2) as checked
       from g_resp r where random() < 0.94) x`);
   await sql.unsafe(`
     insert into answers (response_id, question_id, value_text)

@@ -2,8 +2,8 @@
 // straight into the tables (so the tests do not depend on the distribution or answering flows), and kept
 // in memory so the tests can recompute every figure on their own.
 import type { Sql } from '../../api/src/db/client.ts';
-import { createRandom } from '../../api/src/demo/random.ts';
-import type { SurveyDefinitionInput } from '../../api/src/surveys/definition/index.ts';
+import { createRandom } from '../../api/src/lib/random.ts';
+import type { SurveyDefinitionInput } from '@rs/survey-definition';
 
 const t = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 
@@ -182,7 +182,8 @@ export function generateAnalyticsData(seed = 42, responses = 420): Omit<TestData
   };
 
   // A few rentals before the survey period: their customers are "returning".
-  for (const customer of customers.slice(0, 60)) addRental(customer, random.pick(branchPool).code, Date.parse('2026-02-01T00:00:00+08:00') + random.int(0, 40) * DAY);
+  for (const customer of customers.slice(0, 60))
+    addRental(customer, random.pick(branchPool).code, Date.parse('2026-02-01T00:00:00+08:00') + random.int(0, 40) * DAY);
 
   const gzResponses = 6;
   for (let i = 0; i < responses; i++) {
@@ -269,7 +270,14 @@ export async function insertResponses(sql: Sql, survey: { surveyId: string; vers
     )}`;
   const answers = responses.flatMap((r) => {
     const a = r.answers;
-    const rows: { response_id: string; question_id: string; item_id: string | null; value_number: number | null; choice_ids: string[] | null; value_text: string | null }[] = [];
+    const rows: {
+      response_id: string;
+      question_id: string;
+      item_id: string | null;
+      value_number: number | null;
+      choice_ids: string[] | null;
+      value_text: string | null;
+    }[] = [];
     const add = (question: string, item: string | null, value: number | null) => {
       if (value !== null) rows.push({ response_id: r.id, question_id: question, item_id: item, value_number: value, choice_ids: null, value_text: null });
     };

@@ -1,6 +1,6 @@
 // Independent computations for the analytics tests: straight from the raw generated answers, written
 // apart from api/src/analytics (its statistics library is not used here), from the formulas in
-// shared/design/statistics.md.
+// docs/statistics.md.
 import type { TestResponse } from './analytics-data.ts';
 
 export const Z = 1.959964;
@@ -223,11 +223,21 @@ export function shapleyByOrderings(y: number[], columns: number[][]): number[] {
     if (rest.length === 0) perms.push(prefix);
     rest.forEach((x, i) => permute([...prefix, x], [...rest.slice(0, i), ...rest.slice(i + 1)]));
   };
-  permute([], Array.from({ length: p }, (_, i) => i));
+  permute(
+    [],
+    Array.from({ length: p }, (_, i) => i),
+  );
   const cache = new Map<string, number>();
   const r2Of = (set: number[]) => {
     const key = [...set].sort().join(',');
-    if (!cache.has(key)) cache.set(key, ols(y, set.map((j) => columns[j])).r2);
+    if (!cache.has(key))
+      cache.set(
+        key,
+        ols(
+          y,
+          set.map((j) => columns[j]),
+        ).r2,
+      );
     return cache.get(key)!;
   };
   const out = new Array<number>(p).fill(0);
@@ -237,53 +247,98 @@ export function shapleyByOrderings(y: number[], columns: number[][]): number[] {
   return out.map((v) => v / perms.length);
 }
 
-/** Jacobi eigenvalue iteration for a symmetric matrix: { values, vectors (columns) }. */
-export function jacobiEigen(S: number[][]) {
-  const n = S.length;
-  const a = S.map((r) => [...r]);
-  const v: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i][j] ** 2;
-    if (off < 1e-22) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        if (Math.abs(a[p][q]) < 1e-300) continue;
-        const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k][p];
-          const akq = a[k][q];
-          a[k][p] = c * akp - s * akq;
-          a[k][q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p][k];
-          const aqk = a[q][k];
-          a[p][k] = c * apk - s * aqk;
-          a[q][k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k][p];
-          const vkq = v[k][q];
-          v[k][p] = c * vkp - s * vkq;
-          v[k][q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  return { values: a.map((row, i) => row[i]), vectors: v };
+/** A⁻¹, one column at a time through gaussSolve. */
+function inverse(A: number[][]): number[][] {
+  const n = A.length;
+  const columns = Array.from({ length: n }, (_, j) =>
+    gaussSolve(
+      A,
+      Array.from({ length: n }, (_, i) => (i === j ? 1 : 0)),
+    ),
+  );
+  return Array.from({ length: n }, (_, i) => columns.map((column) => column[i]));
 }
 
-/** Johnson's relative weights from the raw columns (correlations computed here). */
+/**
+ * Square root of a symmetric positive-definite matrix and its inverse by the Denman–Beavers iteration
+ * (Y ← (Y + Z⁻¹)/2, Z ← (Z + Y⁻¹)/2 from Y = S, Z = I; Y → S^½, Z → S^−½). No eigendecomposition, so it
+ * shares no step with the product's Jacobi solver.
+ */
+export function symmetricSqrt(S: number[][]): { root: number[][]; inverseRoot: number[][] } {
+  const n = S.length;
+  let Y = S.map((row) => [...row]);
+  let Zm: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  for (let step = 0; step < 100; step++) {
+    const Yi = inverse(Y);
+    const Zi = inverse(Zm);
+    const nextY = Y.map((row, i) => row.map((v, j) => (v + Zi[i][j]) / 2));
+    const nextZ = Zm.map((row, i) => row.map((v, j) => (v + Yi[i][j]) / 2));
+    const change = nextY.reduce((m, row, i) => row.reduce((mm, v, j) => Math.max(mm, Math.abs(v - Y[i][j])), m), 0);
+    Y = nextY;
+    Zm = nextZ;
+    if (change < 1e-15) break;
+  }
+  return { root: Y, inverseRoot: Zm };
+}
+
+/** Johnson's relative weights from the raw columns (correlations computed here): L = R^½, b = R^−½ r. */
 export function relativeWeightsFromData(y: number[], columns: number[][]): number[] {
   const p = columns.length;
   const R = columns.map((a) => columns.map((b) => pearson(a, b)));
   const r = columns.map((c) => pearson(c, y));
-  const { values, vectors } = jacobiEigen(R);
-  const L = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => vectors[i].reduce((s, _, k) => s + vectors[i][k] * Math.sqrt(values[k]) * vectors[j][k], 0)));
-  const b = gaussSolve(L, r);
+  const { root: L, inverseRoot } = symmetricSqrt(R);
+  const b = inverseRoot.map((row) => row.reduce((s, v, k) => s + v * r[k], 0));
   return Array.from({ length: p }, (_, j) => L[j].reduce((s, l, k) => s + l * l * b[k] * b[k], 0));
+}
+
+// ---- the drivers of any survey definition, and the coverage rule (docs/statistics.md#driver-analysis) ----
+
+/** Default driver sets keep the drivers that at least this share of the filtered responses answered. */
+export const DRIVER_COVERAGE_MIN = 0.5;
+
+export interface ScaledAnswer {
+  value: number | null;
+  min: number;
+  max: number;
+  weight: number;
+}
+
+/** A respondent's dimension score: the item-weighted mean of their answers rescaled to 0–100; null when none. */
+export function dimensionScore(items: ScaledAnswer[]): number | null {
+  let s = 0;
+  let w = 0;
+  for (const item of items) {
+    if (item.value === null) continue;
+    s += item.weight * rescale(item.value, item.min, item.max);
+    w += item.weight;
+  }
+  return w > 0 ? s / w : null;
+}
+
+/** Driver performance 0–100: the item-weighted mean of each item's rescaled mean over all responses. */
+export function dimensionPerformance(items: { values: (number | null)[]; min: number; max: number; weight: number }[]): number | null {
+  let s = 0;
+  let w = 0;
+  for (const item of items) {
+    const xs = item.values.filter((x): x is number => x !== null);
+    if (xs.length === 0) continue;
+    s += item.weight * rescale(mean(xs), item.min, item.max);
+    w += item.weight;
+  }
+  return w > 0 ? s / w : null;
+}
+
+/** The coverage rule: each driver's share of the responses with a value; those under the minimum are left out. */
+export function coverageRule(drivers: { id: string; values: (number | null)[] }[]) {
+  const withCoverage = drivers.map((d) => ({ id: d.id, coverage: d.values.filter((v) => v !== null).length / d.values.length }));
+  return {
+    kept: withCoverage.filter((d) => d.coverage >= DRIVER_COVERAGE_MIN).map((d) => d.id),
+    excluded: withCoverage.filter((d) => d.coverage < DRIVER_COVERAGE_MIN),
+  };
+}
+
+/** The rows with the outcome and every column present (listwise deletion). */
+export function listwise(y: (number | null)[], columns: (number | null)[][]): { y: number[]; columns: number[][] } {
+  const rows = y.map((v, i) => [v, ...columns.map((c) => c[i])]).filter((row) => row.every((v) => v !== null)) as number[][];
+  return { y: rows.map((row) => row[0]), columns: columns.map((_, j) => rows.map((row) => row[j + 1])) };
 }

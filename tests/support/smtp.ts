@@ -23,6 +23,13 @@ export interface TestSmtpServer {
   /** When set, replies to the end of a message wait until released (the client waits for "250"). */
   hold(): void;
   release(): void;
+  /**
+   * A provider outage: while on, open connections are dropped and every new one is answered "421 service
+   * not available" and closed.
+   */
+  setRefusing(on: boolean): void;
+  /** Connections refused so far. */
+  refusedConnections: number;
   /** Called when a complete message arrived (before the reply is sent). */
   onMessage: ((mail: ReceivedMail) => void) | null;
   /** Waits until at least n messages arrived. */
@@ -96,10 +103,12 @@ export function parseMail(raw: string, envelope: { from: string; to: string[] })
   };
 }
 
-export async function startSmtpServer(): Promise<TestSmtpServer> {
+/** `port`: listen on this loopback port (e.g. one a test first left closed, so the server is "down" until now). */
+export async function startSmtpServer(options: { port?: number } = {}): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
   const refuse = new Set<string>();
   let held = false;
+  let refusing = false;
   let waiting: (() => void)[] = [];
   const watchers: { n: number; resolve: () => void }[] = [];
 
@@ -109,6 +118,15 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     logger: false,
     size: 10 * 1024 * 1024,
     closeTimeout: 200,
+    onConnect(_session, callback) {
+      if (refusing) {
+        api.refusedConnections++;
+        const error = new Error('4.3.2 Service not available, try again later') as Error & { responseCode: number };
+        error.responseCode = 421;
+        return callback(error);
+      }
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       if (refuse.has(address.address.toLowerCase())) {
         const error = new Error('5.1.1 No such user here') as Error & { responseCode: number };
@@ -139,7 +157,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
 
   const api: TestSmtpServer = {
@@ -147,6 +165,11 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     port,
     messages,
     refuse,
+    setRefusing(on) {
+      refusing = on;
+      if (on) for (const connection of (server as unknown as { connections: Set<{ close(): void }> }).connections) connection.close();
+    },
+    refusedConnections: 0,
     onMessage: null,
     hold: () => {
       held = true;

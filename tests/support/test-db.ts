@@ -1,7 +1,8 @@
 // Each integration test file gets its own database, cloned from the migrated template.
 import { afterAll, inject } from 'vitest';
 import { createUserWithPassword } from '../../api/src/access/auth.queries.ts';
-import { createSession, SESSION_COOKIE } from '../../api/src/access/authenticate.ts';
+import { createSession } from '../../api/src/access/auth.queries.ts';
+import { SESSION_COOKIE } from '../../api/src/access/authenticate.ts';
 import type { ApiKeyScope, Role } from '../../api/src/access/permissions.ts';
 import { createApiKey } from '../../api/src/access/users.queries.ts';
 import { buildApp } from '../../api/src/app.ts';
@@ -44,7 +45,6 @@ export interface Credentials {
   apiKeyId?: string;
 }
 
-
 /**
  * A database of its own plus the API on it, with a clock the test controls. Requests are made as an
  * administrator unless `auth: 'anonymous'` is given here, or `as` per request ('anonymous' or credentials
@@ -60,13 +60,20 @@ export async function createTestApp(options: { clock?: TestClock; env?: Record<s
 
   let userCount = 0;
   /** A user of this role (branch managers get the branches named by code) with a session. */
-  const signIn = async (role: Role, opts: { branches?: string[]; email?: string; password?: string } = {}): Promise<Credentials & { userId: string; email: string }> => {
+  const signIn = async (
+    role: Role,
+    opts: { branches?: string[]; email?: string; password?: string } = {},
+  ): Promise<Credentials & { userId: string; email: string }> => {
     const branchIds = opts.branches?.length
       ? (await database.sql<{ id: string }[]>`select id from branches where code = any(${opts.branches}::text[])`).map((b) => b.id)
       : [];
     if (opts.branches && branchIds.length !== opts.branches.length) throw new Error(`unknown branch among ${opts.branches.join(', ')}`);
     const email = opts.email ?? `${role.replace('_', '-')}-${++userCount}@staff.test`;
-    const userId = await createUserWithPassword(database.db, { email, name: `${role} ${userCount}`, role, password: opts.password ?? TEST_PASSWORD, branchIds }, clock.now());
+    const userId = await createUserWithPassword(
+      database.db,
+      { email, name: `${role} ${userCount}`, role, password: opts.password ?? TEST_PASSWORD, branchIds },
+      clock.now(),
+    );
     return { ...(await sessionFor(userId)), email };
   };
   /** A fresh session for an existing user. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultFormValues, formValuesFrom, formValuesOf, ruleInputOf } from '../../web/src/lib/cases/rule-form.ts';
-import type { AlertRule } from '../../web/src/lib/cases/types.ts';
+import type { AlertRule } from '@rs/api/contract';
 
 const rule: AlertRule = {
   id: 'r1',
@@ -26,6 +26,8 @@ const rule: AlertRule = {
   businessHours: { days: [1, 2, 3, 4, 5, 6], start: '08:30', end: '20:00' },
   followUpSurvey: false,
   cases: 3,
+  createdAt: '2026-06-01T08:00:00.000Z',
+  updatedAt: '2026-06-02T08:00:00.000Z',
 };
 
 describe('the rule form', () => {
@@ -36,7 +38,14 @@ describe('the rule form', () => {
       { type: 'comment_contains', keywords: ['押金', 'refund'] },
       { type: 'score_at_most', questionId: 'q_pickup', itemId: 'pickup_wait', value: 1 },
     ]);
-    expect(input).toMatchObject({ filters: rule.filters, priority: 'urgent', assignTo: 'team', teamId: 't1', businessHours: rule.businessHours, followUpSurvey: false });
+    expect(input).toMatchObject({
+      filters: rule.filters,
+      priority: 'urgent',
+      assignTo: 'team',
+      teamId: 't1',
+      businessHours: rule.businessHours,
+      followUpSurvey: false,
+    });
   });
 
   it('reads the posted fields: keyword lists in any separator, unchecked boxes as off', () => {
@@ -53,12 +62,16 @@ describe('the rule form', () => {
       ['teamId', 't1'],
       ['firstResponseHours', '12'],
       ['resolutionHours', '48'],
-    ]) form.append(k, v);
+    ])
+      form.append(k, v);
     const input = ruleInputOf(formValuesFrom(form));
     expect(input).toMatchObject({
       name: 'Waiting',
       enabled: false,
-      triggers: [{ type: 'nps_at_most', value: 5 }, { type: 'comment_contains', keywords: ['排队', '等待', 'wait', 'slow'] }],
+      triggers: [
+        { type: 'nps_at_most', value: 5 },
+        { type: 'comment_contains', keywords: ['排队', '等待', 'wait', 'slow'] },
+      ],
       filters: [{ type: 'customer_tier', values: ['A', 'B'] }],
       teamId: null,
       businessHours: null,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { composeCaseEmail } from '../../api/src/cases/notifications.ts';
 import { describeReasons } from '../../api/src/cases/describe.ts';
 import { evaluateRule, filterSchema, triggerProblems, triggerSchema, type RuleContext } from '../../api/src/cases/rules.ts';
-import type { Answers } from '../../api/src/surveys/definition/index.ts';
+import type { Answers } from '@rs/survey-definition';
 
 const definition = findTemplate('post-rental')!.definition;
 
@@ -28,7 +28,13 @@ describe('evaluateRule', () => {
   });
 
   it('fires when any trigger fires and reports every one that did', () => {
-    const rule = { triggers: [{ type: 'nps_at_most' as const, value: 6 }, { type: 'csat_at_most' as const, value: 2 }], filters: [] };
+    const rule = {
+      triggers: [
+        { type: 'nps_at_most' as const, value: 6 },
+        { type: 'csat_at_most' as const, value: 2 },
+      ],
+      filters: [],
+    };
     expect(evaluateRule(rule, ctx({ q_nps: 9, q_csat: 2 })).reasons).toEqual([{ type: 'csat', questionId: 'q_csat', value: 2 }]);
     expect(evaluateRule(rule, ctx({ q_nps: 3, q_csat: 1 })).reasons.map((r) => r.type)).toEqual(['nps', 'csat']);
     expect(evaluateRule(rule, ctx({ q_nps: 9, q_csat: 3 })).matched).toBe(false);
@@ -45,7 +51,9 @@ describe('evaluateRule', () => {
     ]);
     const onlyFees = { triggers: [{ type: 'any_problem' as const, choiceIds: ['unexpected_fees'] }], filters: [] };
     expect(evaluateRule(onlyFees, ctx({ q_problems: { choices: ['counter_wait'] } })).matched).toBe(false);
-    expect(evaluateRule(onlyFees, ctx({ q_problems: { choices: ['counter_wait', 'unexpected_fees'] } })).reasons[0]).toMatchObject({ choiceIds: ['unexpected_fees'] });
+    expect(evaluateRule(onlyFees, ctx({ q_problems: { choices: ['counter_wait', 'unexpected_fees'] } })).reasons[0]).toMatchObject({
+      choiceIds: ['unexpected_fees'],
+    });
   });
 
   it('finds keywords in comments regardless of case and full-width letters', () => {
@@ -92,7 +100,14 @@ describe('rule schemas and checks', () => {
 
 describe('texts', () => {
   it('describes reasons with the survey’s own choice texts', () => {
-    const text = describeReasons([{ type: 'nps', questionId: 'q_nps', value: 3 }, { type: 'problem', questionId: 'q_problems', choiceIds: ['counter_wait'] }], definition, 'en');
+    const text = describeReasons(
+      [
+        { type: 'nps', questionId: 'q_nps', value: 3 },
+        { type: 'problem', questionId: 'q_problems', choiceIds: ['counter_wait'] },
+      ],
+      definition,
+      'en',
+    );
     expect(text).toMatch(/^NPS 3; Problems: /);
     expect(text).not.toContain('counter_wait');
   });

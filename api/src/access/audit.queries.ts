@@ -1,4 +1,6 @@
 import type { Sql } from '../db/client.ts';
+import { auditLog } from '../db/schema.ts';
+import type { AuditEntry, Executor } from './audit.ts';
 import type { AuditQuery } from './audit.schemas.ts';
 
 interface AuditRow {
@@ -33,4 +35,18 @@ export async function listAuditEntries(sql: Sql, query: AuditQuery, timeZone: st
   const more = rows.length > query.limit;
   const entries = rows.slice(0, query.limit).map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
   return { entries, nextBefore: more ? entries[entries.length - 1].id : null };
+}
+
+/** One entry of the audit log (audit.ts writeAudit). */
+export async function insertAuditEntry(db: Executor, entry: AuditEntry) {
+  await db.insert(auditLog).values({
+    at: entry.at,
+    actorType: entry.actorType,
+    actorId: entry.actorId,
+    actorLabel: entry.actorLabel,
+    action: entry.action,
+    targetType: entry.target.type,
+    targetId: entry.target.id ?? null,
+    details: entry.details ?? null,
+  });
 }

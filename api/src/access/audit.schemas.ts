@@ -25,8 +25,6 @@ export const auditEntrySchema = z
   })
   .openapi('AuditEntry');
 
-export const auditPageSchema = z
-  .object({ entries: z.array(auditEntrySchema), nextBefore: z.number().int().nullable() })
-  .openapi('AuditPage');
+export const auditPageSchema = z.object({ entries: z.array(auditEntrySchema), nextBefore: z.number().int().nullable() }).openapi('AuditPage');
 
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

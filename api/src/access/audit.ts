@@ -3,8 +3,8 @@
 // personal data (names, emails, phones, free text) into details: ids and field names are enough.
 import type { Context } from 'hono';
 import type { Database } from '../db/client.ts';
-import { auditLog } from '../db/schema.ts';
 import type { AppBindings } from '../lib/types.ts';
+import { insertAuditEntry } from './audit.queries.ts';
 import { principalLabel } from './principal.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -28,26 +28,11 @@ export interface AuditEntry {
 }
 
 export async function writeAudit(db: Executor, entry: AuditEntry) {
-  await db.insert(auditLog).values({
-    at: entry.at,
-    actorType: entry.actorType,
-    actorId: entry.actorId,
-    actorLabel: entry.actorLabel,
-    action: entry.action,
-    targetType: entry.target.type,
-    targetId: entry.target.id ?? null,
-    details: entry.details ?? null,
-  });
+  await insertAuditEntry(db, entry);
 }
 
 /** Records an action by the caller of this request. */
-export async function audit(
-  c: Context<AppBindings>,
-  action: string,
-  target: AuditTarget,
-  details?: Record<string, unknown> | null,
-  db?: Executor,
-) {
+export async function audit(c: Context<AppBindings>, action: string, target: AuditTarget, details?: Record<string, unknown> | null, db?: Executor) {
   const { db: database, now } = c.get('deps');
   const principal = c.get('principal');
   await writeAudit(db ?? database, {

@@ -5,6 +5,7 @@ import { PERMISSIONS, ROLES } from './permissions.ts';
 export const emailInput = z.string().trim().toLowerCase().min(3).max(254).pipe(z.email());
 
 export const branchRefSchema = z.object({ id: z.uuid(), code: z.string(), name: z.string() }).openapi('BranchRef');
+export const regionRefSchema = z.object({ id: z.uuid(), code: z.string(), name: z.string(), nameEn: z.string().nullable() }).openapi('RegionRef');
 
 export const meSchema = z
   .object({
@@ -14,7 +15,9 @@ export const meSchema = z
     role: z.enum(ROLES),
     permissions: z.array(z.enum(PERMISSIONS)),
     branches: z.array(branchRefSchema).nullable().openapi({ description: 'The branches this user sees; null = all' }),
+    regions: z.array(regionRefSchema).nullable().openapi({ description: 'Regional managers: the regions assigned to them; null for other roles' }),
     maskContacts: z.boolean().openapi({ description: "Customers' email and phone are shown masked" }),
+    timeZone: z.string().openapi({ description: 'The company time zone (COMPANY_TIME_ZONE): dates and times are shown in it', example: 'Asia/Shanghai' }),
   })
   .openapi('Me');
 
@@ -33,7 +36,10 @@ export const passwordChangeSchema = z
   .openapi('PasswordChange');
 
 export const setupTokenParamSchema = z.object({
-  token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a setup token').openapi({ param: { name: 'token', in: 'path' } }),
+  token: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'not a setup token')
+    .openapi({ param: { name: 'token', in: 'path' } }),
 });
 
 export const setupInfoSchema = z

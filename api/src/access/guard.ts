@@ -21,8 +21,7 @@ export function guard<const A extends RouteAccess>(access: A) {
   return { 'x-permission': access, security, middleware: check };
 }
 
-export const unauthorized = () =>
-  new ProblemError(401, 'Unauthorized', 'Sign in, or send an API key as "Authorization: Bearer …".');
+export const unauthorized = () => new ProblemError(401, 'Unauthorized', 'Sign in, or send an API key as "Authorization: Bearer …".');
 export const forbidden = (detail = 'Your role does not allow this.') => new ProblemError(403, 'Forbidden', detail);
 
 function authorize(c: Context<AppBindings>, access: Exclude<RouteAccess, 'public'>) {

@@ -27,7 +27,8 @@ export async function verifyPassword(passwordHash: string | null, password: stri
 
 /** Rejects passwords that are too short, too long or the same as the email; problem+json on `field`. */
 export function assertPasswordPolicy(password: string, email: string, field = 'password') {
-  const fail = (message: string) => new ProblemError(400, 'Bad Request', 'The password does not meet the policy', [{ path: field, message, code: 'password_policy' }]);
+  const fail = (message: string) =>
+    new ProblemError(400, 'Bad Request', 'The password does not meet the policy', [{ path: field, message, code: 'password_policy' }]);
   if (password.length < PASSWORD_MIN_LENGTH) throw fail(`At least ${PASSWORD_MIN_LENGTH} characters`);
   if (password.length > PASSWORD_MAX_LENGTH) throw fail(`At most ${PASSWORD_MAX_LENGTH} characters`);
   if (password.trim().toLowerCase() === email.trim().toLowerCase()) throw fail('Must differ from the email address');

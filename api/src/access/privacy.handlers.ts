@@ -23,7 +23,7 @@ export const exportCustomer: AppRouteHandler<ExportCustomerRoute> = async (c) =>
 export const eraseCustomer: AppRouteHandler<EraseCustomerRoute> = async (c) => {
   const { sql, now } = c.get('deps');
   const { id } = c.req.valid('param');
-  const [existing] = await sql<{ erasedAt: string | null }[]>`select to_json(erased_at)#>>'{}' as "erasedAt" from customers where id = ${id}`;
+  const existing = await q.customerErasure(sql, id);
   if (!existing) throw notFound('No such customer');
   const at = now();
   const result = await q.eraseCustomers(sql, [id], at);
@@ -48,9 +48,7 @@ export const eraseCustomer: AppRouteHandler<EraseCustomerRoute> = async (c) => {
 
 export const retentionStatus: AppRouteHandler<RetentionStatusRoute> = async (c) => {
   const { sql, env, now } = c.get('deps');
-  const [last] = await sql<{ at: string; details: { customers?: number } | null }[]>`
-    select to_json(at)#>>'{}' as at, details from audit_log where action in ('privacy.retention_run', 'customer.erase_retention')
-    order by id desc limit 1`;
+  const last = await q.lastRetentionRun(sql);
   return c.json(
     {
       retentionDays: env.PERSONAL_DATA_RETENTION_DAYS,

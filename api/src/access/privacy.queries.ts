@@ -68,7 +68,23 @@ export async function exportCustomer(sql: Sql, customerId: string, now: Date) {
     from responses r join surveys s on s.id = r.survey_id join survey_versions v on v.id = r.survey_version_id
     left join branches b on b.id = r.branch_id
     where r.customer_id = ${customerId} order by r.started_at`;
-  return { exportedAt: now.toISOString(), customer, rentals, invitations, responses };
+  // Cases about the customer: complaints they made and cases raised by their answers, with what staff wrote
+  // down (the description, the timeline's notes and contact log, the resolution and any compensation).
+  const cases = await sql`
+    select k.number, k.channel, k.status, to_json(k.created_at)#>>'{}' as "openedAt", b.code as branch,
+           k.description, k.root_cause as "rootCause", k.resolution, k.compensation_type as "compensationType",
+           k.compensation_amount::float8 as "compensationAmount", to_json(k.resolved_at)#>>'{}' as "resolvedAt",
+           coalesce((select json_agg(json_build_object('at', to_json(e.at)#>>'{}', 'kind', e.kind, 'channel', e.channel, 'body', e.body)
+                       order by e.id) from case_events e where e.case_id = k.id), '[]'::json) as events
+    from cases k left join branches b on b.id = k.branch_id
+    where k.customer_id = ${customerId} order by k.created_at`;
+  // Rewards given for their feedback, with the code itself: it is theirs.
+  const rewards = await sql`
+    select p.name as programme, p.name_en as "programmeEn", c.code, to_json(c.issued_at)#>>'{}' as "issuedAt",
+           to_json(c.redeemed_at)#>>'{}' as "redeemedAt", c.message_channel as "sentBy", to_json(c.message_sent_at)#>>'{}' as "sentAt"
+    from reward_codes c join reward_programmes p on p.id = c.programme_id
+    where c.customer_id = ${customerId} order by c.issued_at`;
+  return { exportedAt: now.toISOString(), customer, rentals, invitations, responses, cases, rewards };
 }
 
 export interface ErasureResult {
@@ -117,7 +133,9 @@ export async function eraseCustomers(sql: Sql, customerIds: string[], now: Date)
       update invitations set status = 'opted_out' where customer_id = any(${ids}::uuid[]) and status = 'scheduled'`;
     // Case notes, contact logs and resolutions are free text about the person; the case and its timing stay.
     await tx`update case_events e set body = null from cases k where k.id = e.case_id and k.customer_id = any(${ids}::uuid[]) and e.body is not null`;
-    await tx`update cases set resolution = null where customer_id = any(${ids}::uuid[]) and resolution is not null`;
+    await tx`update cases set resolution = null, description = null where customer_id = any(${ids}::uuid[]) and (resolution is not null or description is not null)`;
+    // A complaint's attachments (photos, receipts, the customer's email) are about the person too.
+    await tx`delete from case_attachments x using cases k where k.id = x.case_id and k.customer_id = any(${ids}::uuid[])`;
     return {
       ids,
       customers: ids.length,
@@ -154,4 +172,18 @@ export async function countDueForErasure(sql: Sql, retentionDays: number, now: D
       and not exists (select 1 from rentals x where x.customer_id = c.id and x.returned_at >= ${cutoff})
       and not exists (select 1 from responses r where r.customer_id = c.id and r.started_at >= ${cutoff})`;
   return row.n;
+}
+
+/** Whether the customer exists and when they were erased (null while not erased); undefined for no such customer. */
+export async function customerErasure(sql: Sql, customerId: string): Promise<{ erasedAt: string | null } | undefined> {
+  const [row] = await sql<{ erasedAt: string | null }[]>`select to_json(erased_at)#>>'{}' as "erasedAt" from customers where id = ${customerId}`;
+  return row;
+}
+
+/** The newest retention run (the scheduled job's or a manual one), from the audit log. */
+export async function lastRetentionRun(sql: Sql): Promise<{ at: string; details: { customers?: number } | null } | undefined> {
+  const [row] = await sql<{ at: string; details: { customers?: number } | null }[]>`
+    select to_json(at)#>>'{}' as at, details from audit_log where action in ('privacy.retention_run', 'customer.erase_retention')
+    order by id desc limit 1`;
+  return row;
 }

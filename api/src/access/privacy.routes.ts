@@ -30,7 +30,7 @@ export const exportCustomer = createRoute({
   path: '/privacy/customers/{id}/export',
   ...access,
   tags,
-  summary: "Everything stored about one customer, as a JSON download",
+  summary: 'Everything stored about one customer, as a JSON download',
   request: { params: customerIdParamSchema },
   responses: { 200: { description: 'The export', ...json(customerExportSchema) }, ...problemResponses(401, 403, 404) },
 });

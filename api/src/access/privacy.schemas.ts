@@ -25,6 +25,8 @@ export const customerExportSchema = z
     rentals: z.array(z.record(z.string(), z.unknown())),
     invitations: z.array(z.record(z.string(), z.unknown())),
     responses: z.array(z.record(z.string(), z.unknown())),
+    cases: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'Complaints and cases about the customer, with notes' }),
+    rewards: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'Reward codes issued to the customer' }),
   })
   .openapi('CustomerExport');
 

@@ -27,7 +27,12 @@ export const createUser: AppRouteHandler<CreateUserRoute> = async (c) => {
   const { db, now, publicUrl } = c.get('deps');
   const input = c.req.valid('json');
   const { user, token, expiresAt } = await q.createUser(db, input, now());
-  await audit(c, 'user.create', { type: 'user', id: user.id }, { role: user.role, branches: user.branches.map((b) => b.code) });
+  await audit(
+    c,
+    'user.create',
+    { type: 'user', id: user.id },
+    { role: user.role, branches: user.branches.map((b) => b.code), regions: user.regions.map((r) => r.code) },
+  );
   c.header('Cache-Control', 'no-store');
   return c.json({ user, passwordLink: { link: accountLink(publicUrl, token), expiresAt: expiresAt.toISOString() } }, 201);
 };
@@ -39,6 +44,7 @@ export const updateUser: AppRouteHandler<UpdateUserRoute> = async (c) => {
   const { user, changed } = await q.updateUser(db, id, c.req.valid('json'), actor.id, now());
   if (Object.keys(changed).length > 0) {
     if ('branches' in changed) changed.branches = user.branches.map((b) => b.code);
+    if ('regions' in changed) changed.regions = user.regions.map((r) => r.code);
     await audit(c, 'user.update', { type: 'user', id }, changed);
   }
   return c.json(user, 200);

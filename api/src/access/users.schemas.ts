@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { branchRefSchema, emailInput } from './auth.schemas.ts';
+import { branchRefSchema, emailInput, regionRefSchema } from './auth.schemas.ts';
 import { API_KEY_SCOPES, ROLES } from './permissions.ts';
 
 export const idParamSchema = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
@@ -11,6 +11,7 @@ export const userSchema = z
     name: z.string(),
     role: z.enum(ROLES),
     branches: z.array(branchRefSchema),
+    regions: z.array(regionRefSchema).openapi({ description: 'Regional managers: the regions whose branches they see' }),
     status: z.enum(['active', 'invited', 'locked', 'disabled']).openapi({ description: 'invited: has not chosen a password yet' }),
     lastLoginAt: z.string().nullable(),
     createdAt: z.string(),
@@ -23,6 +24,7 @@ export const userCreateSchema = z
     name: z.string().trim().min(1).max(200),
     role: z.enum(ROLES),
     branchIds: z.array(z.uuid()).max(500).default([]).openapi({ description: 'Required for branch managers: the branches they see' }),
+    regionIds: z.array(z.uuid()).max(200).default([]).openapi({ description: 'Required for regional managers: the regions whose branches they see' }),
   })
   .openapi('UserInput');
 
@@ -31,6 +33,7 @@ export const userUpdateSchema = z
     name: z.string().trim().min(1).max(200).optional(),
     role: z.enum(ROLES).optional(),
     branchIds: z.array(z.uuid()).max(500).optional(),
+    regionIds: z.array(z.uuid()).max(200).optional(),
     disabled: z.boolean().optional(),
     unlock: z.literal(true).optional().openapi({ description: 'Lift a lock after failed sign-ins' }),
   })
@@ -49,6 +52,7 @@ export const userOptionsSchema = z
   .object({
     roles: z.array(z.enum(ROLES)),
     branches: z.array(branchRefSchema.extend({ region: z.string(), city: z.string() })),
+    regions: z.array(regionRefSchema.extend({ active: z.boolean() })),
   })
   .openapi('UserOptions');
 

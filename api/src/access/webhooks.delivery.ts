@@ -4,12 +4,14 @@
 // webhook_deliveries, written in the transaction of the change that caused them, and sent by
 // deliverDueWebhooks() with retries and backoff.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { sql as dsql } from 'drizzle-orm';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Sql } from '../db/client.ts';
-import { webhookDeliveries } from '../db/schema.ts';
 import { log } from '../lib/logger.ts';
-import { metricQuestions, type SurveyDefinition } from '../surveys/definition/index.ts';
+import { metricQuestions } from '@rs/survey-definition';
 import type { Executor } from './audit.ts';
+import { caseEventFacts, claimDueDeliveries, hasSubscribers, markAttempt, markDelivered, queueDeliveries, responseFinishedFacts } from './webhooks.queries.ts';
+import { checkDestination, type DestinationSettings, type Resolver } from './webhooks.destination.ts';
 
 export const WEBHOOK_EVENTS = [
   'response.finished',
@@ -67,42 +69,13 @@ export interface WebhookEnvelope {
  */
 export async function emitWebhookEvent(db: Executor, type: WebhookEvent, data: Record<string, unknown>, now: Date): Promise<number> {
   const payload: WebhookEnvelope = { type, timestamp: now.toISOString(), data };
-  const rows = await db.execute<{ id: string }>(dsql`
-    insert into ${webhookDeliveries} (webhook_id, event_type, payload, next_attempt_at, created_at)
-    select w.id, ${type}, ${JSON.stringify(payload)}::jsonb, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-    from webhooks w
-    where w.active and ${type} = any(w.events)
-    returning id`);
-  return rows.length;
+  return queueDeliveries(db, type, payload, now);
 }
 
 /** `response.finished`: ids, branch, rental reference, the NPS and the answers (no customer contact data). */
 export async function emitResponseFinished(db: Executor, responseId: string, now: Date): Promise<number> {
-  const subscribed = await db.execute(dsql`select 1 from webhooks where active and 'response.finished' = any(events) limit 1`);
-  if (subscribed.length === 0) return 0;
-  const [row] = await db.execute<{
-    response_id: string;
-    survey_id: string;
-    version: number;
-    branch_code: string | null;
-    branch_name: string | null;
-    rental_external_id: string | null;
-    locale: string;
-    finished_at: string;
-    definition: SurveyDefinition;
-    answers: { questionId: string; itemId: string | null; value: unknown }[];
-  }>(dsql`
-    select r.id as response_id, r.survey_id, v.version, b.code as branch_code, b.name as branch_name,
-           x.external_id as rental_external_id, r.locale, to_json(r.finished_at)#>>'{}' as finished_at,
-           v.definition,
-           coalesce((select json_agg(json_build_object('questionId', a.question_id, 'itemId', a.item_id,
-                       'value', coalesce(to_jsonb(a.value_number), to_jsonb(a.choice_ids), to_jsonb(a.value_text))) order by a.id)
-                     from answers a where a.response_id = r.id), '[]'::json) as answers
-    from responses r
-    join survey_versions v on v.id = r.survey_version_id
-    left join branches b on b.id = r.branch_id
-    left join rentals x on x.id = r.rental_id
-    where r.id = ${responseId}`);
+  if (!(await hasSubscribers(db, 'response.finished'))) return 0;
+  const row = await responseFinishedFacts(db, responseId);
   if (!row) return 0;
   const npsQuestion = metricQuestions(row.definition).nps;
   const nps = row.answers.find((a) => a.questionId === npsQuestion && a.itemId === null)?.value;
@@ -124,7 +97,7 @@ export async function emitResponseFinished(db: Executor, responseId: string, now
   );
 }
 
-interface ClaimedDelivery {
+export interface ClaimedDelivery {
   id: string;
   webhookId: string;
   seq: string;
@@ -134,70 +107,90 @@ interface ClaimedDelivery {
   attempts: number;
 }
 
-async function send(delivery: ClaimedDelivery, at: Date, timeoutMs: number): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+type SendResult = { ok: boolean; status: number | null; error: string | null; refused?: boolean };
+
+/**
+ * One POST, to the address the destination check resolved and approved: the connection's own lookup
+ * answers with that address, so a second DNS answer (rebinding) cannot send it elsewhere. Redirects are
+ * not followed (a 3xx counts as a failed attempt).
+ */
+async function send(delivery: ClaimedDelivery, at: Date, timeoutMs: number, settings: DestinationSettings, resolve?: Resolver): Promise<SendResult> {
+  const checked = await checkDestination(delivery.url, settings, resolve);
+  if (!checked.ok) return { ok: false, status: null, error: `destination refused: ${checked.reason}`, refused: true };
   const body = JSON.stringify(delivery.payload);
   const timestamp = Math.floor(at.getTime() / 1000);
-  try {
-    const response = await fetch(delivery.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'rental-satisfaction-webhooks/1',
-        'webhook-id': delivery.id,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signWebhook(delivery.secret, delivery.id, timestamp, body),
+  const { url, address, family, addresses } = checked;
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<SendResult>((done) => {
+    let settled = false;
+    const finish = (result: SendResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done(result);
+    };
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        // Called by net.connect for host names (IP literals connect directly, and were checked above).
+        lookup: ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
+          options?.all ? callback(null, addresses) : callback(null, address, family)) as never,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'rental-satisfaction-webhooks/1',
+          'webhook-id': delivery.id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(delivery.secret, delivery.id, timestamp, body),
+        },
       },
-      body,
-    });
-    await response.body?.cancel().catch(() => {});
-    const ok = response.status >= 200 && response.status < 300;
-    return { ok, status: response.status, error: ok ? null : `HTTP ${response.status}` };
-  } catch (error) {
-    const name = (error as Error)?.name;
-    return { ok: false, status: null, error: name === 'TimeoutError' ? 'timeout' : String((error as Error)?.message ?? error).slice(0, 200) };
-  }
+      (response) => {
+        response.resume();
+        const status = response.statusCode ?? 0;
+        const ok = status >= 200 && status < 300;
+        finish({ ok, status, error: ok ? null : `HTTP ${status}` });
+      },
+    );
+    const timer = setTimeout(() => {
+      req.destroy();
+      finish({ ok: false, status: null, error: 'timeout' });
+    }, timeoutMs);
+    req.on('error', (error) => finish({ ok: false, status: null, error: String(error.message ?? error).slice(0, 200) }));
+    req.end(body);
+  });
 }
 
 /**
  * Sends the deliveries that are due (up to `limit`), each once, in parallel. A claimed delivery is leased
  * so a second worker leaves it alone; a crash mid-send retries after the lease. Returns what happened.
  */
-export async function deliverDueWebhooks(deps: { sql: Sql; now: () => Date }, options: { limit?: number; timeoutMs?: number } = {}) {
+export async function deliverDueWebhooks(
+  deps: { sql: Sql; now: () => Date; env: DestinationSettings },
+  options: { limit?: number; timeoutMs?: number; resolve?: Resolver } = {},
+) {
   const { sql, now } = deps;
   const at = now();
-  const claimed = await sql<ClaimedDelivery[]>`
-    update webhook_deliveries d
-    set attempts = d.attempts + 1, last_attempt_at = ${at.toISOString()}, next_attempt_at = ${new Date(at.getTime() + LEASE_MS).toISOString()}
-    from webhooks w
-    where w.id = d.webhook_id
-      and d.id in (
-        select x.id from webhook_deliveries x join webhooks y on y.id = x.webhook_id
-        where x.status = 'pending' and x.next_attempt_at <= ${at.toISOString()} and y.active
-        order by x.next_attempt_at, x.seq
-        limit ${options.limit ?? 20}
-        for update of x skip locked)
-    returning d.id, d.webhook_id as "webhookId", d.seq::int8::text as seq, w.url, w.secret, d.payload, d.attempts`;
+  const claimed = await claimDueDeliveries(sql, at, new Date(at.getTime() + LEASE_MS), options.limit ?? 20);
   let delivered = 0;
   let failed = 0;
   // One receiver gets its deliveries one after another, oldest first; different receivers in parallel.
   const byWebhook = new Map<string, ClaimedDelivery[]>();
   for (const d of [...claimed].sort((a, b) => Number(a.seq) - Number(b.seq))) byWebhook.set(d.webhookId, [...(byWebhook.get(d.webhookId) ?? []), d]);
   const deliverOne = async (delivery: ClaimedDelivery) => {
-    const result = await send(delivery, at, options.timeoutMs ?? TIMEOUT_MS);
+    const result = await send(delivery, at, options.timeoutMs ?? TIMEOUT_MS, deps.env, options.resolve);
     const finishedAt = now();
     if (result.ok) {
       delivered++;
-      await sql`update webhook_deliveries set status = 'delivered', delivered_at = ${finishedAt.toISOString()},
-                  last_status_code = ${result.status}, last_error = null where id = ${delivery.id}`;
+      await markDelivered(sql, delivery.id, finishedAt, result.status);
       return;
     }
-    const last = delivery.attempts >= MAX_ATTEMPTS;
+    // A refused destination is not tried again by itself: an administrator fixes the URL or the allow-list.
+    const last = delivery.attempts >= MAX_ATTEMPTS || !!result.refused;
     if (last) failed++;
     const next = new Date(at.getTime() + (RETRY_DELAYS_MS[delivery.attempts - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1]));
-    await sql`update webhook_deliveries set status = ${last ? 'failed' : 'pending'}, next_attempt_at = ${next.toISOString()},
-                last_status_code = ${result.status}, last_error = ${result.error} where id = ${delivery.id}`;
+    await markAttempt(sql, delivery.id, last ? 'failed' : 'pending', next, result.status, result.error);
     if (last) log.warn('webhook delivery failed for good', { delivery: delivery.id, error: result.error });
   };
   await Promise.all(
@@ -210,12 +203,8 @@ export async function deliverDueWebhooks(deps: { sql: Sql; now: () => Date }, op
 
 /** A case event (`case.created`, `case.resolved`…): the case's reference, state and branch, no customer data. */
 export async function emitCaseEvent(db: Executor, type: Extract<WebhookEvent, `case.${string}`>, caseId: string, now: Date): Promise<number> {
-  const subscribed = await db.execute(dsql`select 1 from webhooks where active and ${type} = any(events) limit 1`);
-  if (subscribed.length === 0) return 0;
-  const [row] = await db.execute<{ id: string; number: number; status: string; priority: string; branch_code: string | null; response_id: string; survey_id: string; escalation_level: number }>(dsql`
-    select c.id, c.number::int as number, c.status, c.priority, b.code as branch_code, c.response_id, c.survey_id, c.escalation_level
-    from cases c left join branches b on b.id = c.branch_id
-    where c.id = ${caseId}`);
+  if (!(await hasSubscribers(db, type))) return 0;
+  const row = await caseEventFacts(db, caseId);
   if (!row) return 0;
   return emitWebhookEvent(
     db,

@@ -1,5 +1,7 @@
-import type { AppRouteHandler } from '../lib/types.ts';
+import { badRequest } from '../lib/problem.ts';
+import type { AppDeps, AppRouteHandler } from '../lib/types.ts';
 import { audit } from './audit.ts';
+import { checkDestination } from './webhooks.destination.ts';
 import * as q from './webhooks.queries.ts';
 import type {
   CreateWebhookRoute,
@@ -11,20 +13,31 @@ import type {
   UpdateWebhookRoute,
 } from './webhooks.routes.ts';
 
+/** Refuses a URL the webhooks may not post to, before anything is stored (checked again at each delivery). */
+async function assertDestination(deps: AppDeps, url: string) {
+  const checked = await checkDestination(url, deps.env);
+  if (!checked.ok) throw badRequest('Webhooks cannot post to this URL.', [{ path: 'url', message: checked.reason }]);
+}
+
 export const listWebhooks: AppRouteHandler<ListWebhooksRoute> = async (c) => c.json(await q.listWebhooks(c.get('deps').db), 200);
 
 export const createWebhook: AppRouteHandler<CreateWebhookRoute> = async (c) => {
-  const { db, now } = c.get('deps');
-  const created = await q.createWebhook(db, c.req.valid('json'), now());
+  const deps = c.get('deps');
+  const { db, now } = deps;
+  const input = c.req.valid('json');
+  await assertDestination(deps, input.url);
+  const created = await q.createWebhook(db, input, now());
   await audit(c, 'webhook.create', { type: 'webhook', id: created.webhook.id }, { url: created.webhook.url, events: created.webhook.events });
   c.header('Cache-Control', 'no-store');
   return c.json(created, 201);
 };
 
 export const updateWebhook: AppRouteHandler<UpdateWebhookRoute> = async (c) => {
-  const { db, now } = c.get('deps');
+  const deps = c.get('deps');
+  const { db, now } = deps;
   const { id } = c.req.valid('param');
   const input = c.req.valid('json');
+  if (input.url !== undefined) await assertDestination(deps, input.url);
   const updated = await q.updateWebhook(db, id, input, now());
   await audit(c, 'webhook.update', { type: 'webhook', id }, { fields: Object.keys(input) });
   c.header('Cache-Control', 'no-store');

@@ -1,30 +1,19 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import { masksContacts } from '../access/mask.ts';
+import { branchScopeOf } from '../access/scope.ts';
 import { createRouter } from '../lib/create-app.ts';
-import * as comments from './comments.handlers.ts';
-import * as commentsRoutes from './comments.routes.ts';
-import * as compare from './compare.handlers.ts';
-import * as compareRoutes from './compare.routes.ts';
-import * as drivers from './drivers.handlers.ts';
-import * as driversRoutes from './drivers.routes.ts';
-import * as funnel from './funnel.handlers.ts';
-import * as funnelRoutes from './funnel.routes.ts';
-import * as importer from './import.handlers.ts';
-import * as importRoutes from './import.routes.ts';
-import * as loyalty from './loyalty.handlers.ts';
-import * as loyaltyRoutes from './loyalty.routes.ts';
-import * as problems from './problems.handlers.ts';
-import * as problemsRoutes from './problems.routes.ts';
-import * as summary from './summary.handlers.ts';
-import * as summaryRoutes from './summary.routes.ts';
-import * as trend from './trend.handlers.ts';
-import * as trendRoutes from './trend.routes.ts';
+import type { AppBindings } from '../lib/types.ts';
+import { analyticsEndpoints } from './analytics.routes.ts';
 
-export const analyticsRouter = createRouter()
-  .openapi(summaryRoutes.summary, summary.summary)
-  .openapi(compareRoutes.compare, compare.compare)
-  .openapi(driversRoutes.drivers, drivers.drivers)
-  .openapi(trendRoutes.trend, trend.trend)
-  .openapi(problemsRoutes.problems, problems.problems)
-  .openapi(commentsRoutes.comments, comments.comments)
-  .openapi(loyaltyRoutes.loyalty, loyalty.loyalty)
-  .openapi(funnelRoutes.funnel, funnel.funnel)
-  .openapi(importRoutes.importResponses, importer.importResponses);
+export const analyticsRouter = createRouter();
+
+for (const { route, compute } of analyticsEndpoints) {
+  const handler: RouteHandler<typeof route, AppBindings> = async (c) => {
+    const { sql, readSql, env, now } = c.get('deps');
+    const context = { timeZone: env.COMPANY_TIME_ZONE, branchScope: branchScopeOf(c), maskContacts: masksContacts(c), now: now(), primary: sql };
+    // Read from the replica when there is one; the rollups are brought up to date on the primary (context.primary).
+    // The endpoint's compute is typed against its result schema in analytics.routes.ts.
+    return c.json((await compute(readSql ?? sql, c.req.valid('query'), context)) as never, 200);
+  };
+  analyticsRouter.openapi(route, handler);
+}

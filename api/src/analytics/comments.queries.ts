@@ -2,24 +2,24 @@
 // filtered, finished responses (at most COMMENT_LIMIT) are read with their group and NPS answer and
 // counted in Node (word segmentation needs Intl.Segmenter); groups under minN show no themes.
 import type { Sql } from '../db/client.ts';
+import { maskContactIn } from '../access/mask.ts';
 import { badRequest } from '../lib/problem.ts';
 import type { CommentsQuery } from './comments.schemas.ts';
-import { FACTS_SOURCE, analyticsRead, scopeSql } from './filters.queries.ts';
-import { groupLabel, totalLabel } from './groups.ts';
-import { prepare } from './summary.queries.ts';
-import { questionById } from './survey-context.ts';
-import { ThemeCounter, termsOf, type ThemeSet } from './text-themes.ts';
+import { FACTS_SOURCE, analyticsRead, scopeSql } from './engine/filters.queries.ts';
+import { groupLabel, totalLabel } from './engine/groups.ts';
+import { prepare } from './engine/request.queries.ts';
+import { questionById } from './engine/survey-context.ts';
+import { ThemeCounter, termsOf, type ThemeSet } from './engine/text-themes.ts';
+import { npsCategory, type NpsCategory } from './engine/statistics/nps.ts';
 
 /** The most comments one request analyses (the newest first); `truncated` tells when there were more. */
 export const COMMENT_LIMIT = 20_000;
 
-const CATEGORIES = ['promoter', 'passive', 'detractor'] as const;
-type Category = (typeof CATEGORIES)[number];
-const categoryOf = (nps: number | null): Category | null => (nps === null ? null : nps >= 9 ? 'promoter' : nps >= 7 ? 'passive' : 'detractor');
+const categoryOf = (nps: number | null): NpsCategory | null => (nps === null ? null : npsCategory(nps));
 
 class GroupThemes {
   readonly all: ThemeCounter;
-  readonly byCategory: Record<Category, ThemeCounter>;
+  readonly byCategory: Record<NpsCategory, ThemeCounter>;
   responses = new Set<string>();
   constructor(
     readonly label: string,
@@ -28,7 +28,7 @@ class GroupThemes {
     this.all = new ThemeCounter(examples);
     this.byCategory = { promoter: new ThemeCounter(examples), passive: new ThemeCounter(examples), detractor: new ThemeCounter(examples) };
   }
-  add(responseId: string, text: string, category: Category | null) {
+  add(responseId: string, text: string, category: NpsCategory | null) {
     const terms = termsOf(text);
     this.responses.add(responseId);
     this.all.add(text, terms);
@@ -36,25 +36,30 @@ class GroupThemes {
   }
 }
 
-export async function buildComments(sql: Sql, query: CommentsQuery, options: { timeZone: string; branchScope: string[] | null }) {
+export async function buildComments(sql: Sql, query: CommentsQuery, options: { timeZone: string; branchScope: string[] | null; maskContacts?: boolean }) {
   const req = await prepare(sql, query, options);
   const { survey, filters, locale, layout } = req;
   const questions = query.question ?? survey.metrics.comments;
   for (const id of questions) {
-    if (questionById(survey, id)?.type !== 'text') throw badRequest('Invalid query', [{ path: 'question', message: `"${id}" is not a text question of this survey` }]);
+    if (questionById(survey, id)?.type !== 'text')
+      throw badRequest('Invalid query', [{ path: 'question', message: `"${id}" is not a text question of this survey` }]);
   }
   const npsColumn = survey.metrics.nps ? layout.column('f', survey.metrics.nps) : 'null::float8';
   const scope = scopeSql(sql, FACTS_SOURCE, filters, [query.groupBy], { lang: locale });
   const rows =
     questions.length === 0
       ? []
-      : await analyticsRead(sql, (tx) => tx<{ k0?: string; l0?: string; response_id: string; nps: number | null; text: string }[]>`
-          select ${scope.keys ? sql`${scope.keys}, ` : sql``}f.response_id, ${sql.unsafe(npsColumn)} as nps, a.value_text as text
+      : await analyticsRead(
+          sql,
+          (tx) => tx<{ k0?: string; l0?: string; response_id: string; nps: number | null; text: string; email: string | null; phone: string | null }[]>`
+          select ${scope.keys ? sql`${scope.keys}, ` : sql``}f.response_id, ${sql.unsafe(npsColumn)} as nps, a.value_text as text, cu.email, cu.phone
           from analytics_response_facts f ${scope.joins}
           join answers a on a.response_id = f.response_id and a.question_id = any(${questions}::text[]) and a.item_id is null
+          left join customers cu on cu.id = f.customer_id
           where f.survey_id = ${filters.surveyId} and ${scope.where} and a.value_text is not null and a.value_text <> ''
           order by f.finished_at desc
-          limit ${COMMENT_LIMIT + 1}`);
+          limit ${COMMENT_LIMIT + 1}`,
+        );
   const truncated = rows.length > COMMENT_LIMIT;
   const groups = new Map<string, GroupThemes>();
   const total = new GroupThemes(totalLabel(locale), query.examples);
@@ -66,8 +71,10 @@ export async function buildComments(sql: Sql, query: CommentsQuery, options: { t
       groups.set(key, group);
     }
     const category = categoryOf(row.nps);
-    group.add(row.response_id, row.text, category);
-    total.add(row.response_id, row.text, category);
+    // A customer may write their own email or phone into a comment: masked like every contact field.
+    const text = options.maskContacts ? maskContactIn(row.text, row) : row.text;
+    group.add(row.response_id, text, category);
+    total.add(row.response_id, text, category);
   }
 
   const block = (key: string, g: GroupThemes) => {

@@ -1,15 +1,13 @@
 import { z } from '@hono/zod-openapi';
-import { GROUP_BY, filterFields, fromBeforeTo, groupByField } from './filters.schemas.ts';
+import { GROUP_BY, filterFields, fromBeforeTo, groupByField, resultPeriodFields } from './engine/filters.schemas.ts';
+import { repeatedValues } from '../lib/query-params.ts';
 
 export const commentsQuerySchema = z
   .object({
     ...filterFields,
     groupBy: groupByField,
     question: z
-      .preprocess(
-        (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)),
-        z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/)).optional(),
-      )
+      .preprocess(repeatedValues, z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/)).optional())
       .openapi({ description: 'Text question ids (repeatable); default every text question', param: { style: 'form', explode: true } }),
     limit: z.coerce.number().int().min(1).max(50).default(15).openapi({ description: 'Words and phrases per list' }),
     examples: z.coerce.number().int().min(0).max(10).default(3).openapi({ description: 'Example comments per term' }),
@@ -23,9 +21,7 @@ const themeSchema = z.object({
   share: z.number().openapi({ description: 'Percent of the comments' }),
   examples: z.array(z.string()),
 });
-const themeSetSchema = z
-  .object({ comments: z.number().int(), words: z.array(themeSchema), phrases: z.array(themeSchema) })
-  .openapi('ThemeSet');
+const themeSetSchema = z.object({ comments: z.number().int(), words: z.array(themeSchema), phrases: z.array(themeSchema) }).openapi('ThemeSet');
 const commentsGroupSchema = z
   .object({
     key: z.string(),
@@ -39,9 +35,7 @@ const commentsGroupSchema = z
 
 export const commentsResultSchema = z
   .object({
-    survey: z.uuid(),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
+    ...resultPeriodFields,
     groupBy: z.enum(GROUP_BY),
     minN: z.number().int(),
     questions: z.array(z.string()),

@@ -3,13 +3,13 @@
 // top-2-box; CSI: Welch's t-test on the per-respondent index. Holm-adjusted across the groups.
 import type { Sql } from '../db/client.ts';
 import { badRequest } from '../lib/problem.ts';
-import { blocksOf } from './blocks.ts';
+import { blocksOf } from './engine/blocks.ts';
 import type { CompareQuery } from './compare.schemas.ts';
-import { isPeriod } from './filters.schemas.ts';
-import { addDays, dayBefore, daysInclusive } from './groups.ts';
-import { subtractCells, type CellSums } from './metrics.queries.ts';
-import { holmAdjust, meanVarianceFromSums, npsDifference, twoProportionZTest, welchTTest } from './statistics/index.ts';
-import { groupedBlocks, prepare, type AnalyticsRequest } from './summary.queries.ts';
+import { isPeriod } from './engine/filters.schemas.ts';
+import { addDays, dayBefore, daysInclusive } from './engine/groups.ts';
+import { subtractCells, type CellSums } from './engine/metrics.queries.ts';
+import { holmAdjust, meanVarianceFromSums, npsDifference, twoProportionZTest, welchTTest } from './engine/statistics/index.ts';
+import { groupedBlocks, prepare, type AnalyticsRequest } from './engine/request.queries.ts';
 
 const ALPHA = 0.05;
 
@@ -106,7 +106,9 @@ export async function buildCompare(sql: Sql, query: CompareQuery, options: { tim
       throw badRequest('Invalid query', [{ path: query.from ? 'to' : 'from', message: 'against=previous needs both from and to' }]);
     }
     if (isPeriod(query.groupBy)) {
-      throw badRequest('Invalid query', [{ path: 'groupBy', message: 'against=previous compares segments; use a period grouping with against=rest, or the trend' }]);
+      throw badRequest('Invalid query', [
+        { path: 'groupBy', message: 'against=previous compares segments; use a period grouping with against=rest, or the trend' },
+      ]);
     }
   }
   const req = await prepare(sql, query, options);
@@ -127,9 +129,7 @@ export async function buildCompare(sql: Sql, query: CompareQuery, options: { tim
     if (total.csat.p !== null) Object.assign(total.csat, { pAdjusted: total.csat.p, significant: total.csat.p < ALPHA });
     if (total.csi.p !== null) Object.assign(total.csi, { pAdjusted: total.csi.p, significant: total.csi.p < ALPHA });
   } else {
-    groups = current.groups.map((g) =>
-      compareOne(req, { key: g.key, label: g.label, cell: g.cell, reference: subtractCells(current.total.cell, g.cell) }),
-    );
+    groups = current.groups.map((g) => compareOne(req, { key: g.key, label: g.label, cell: g.cell, reference: subtractCells(current.total.cell, g.cell) }));
   }
   adjust(groups);
   return {

@@ -1,14 +1,14 @@
 import { z } from '@hono/zod-openapi';
-import { GROUP_BY, filterFields, fromBeforeTo, groupByField } from './filters.schemas.ts';
+import { GROUP_BY, filterFields, fromBeforeTo, groupByField, resultPeriodFields } from './engine/filters.schemas.ts';
 
 export const compareQuerySchema = z
   .object({
     ...filterFields,
     groupBy: groupByField,
-    against: z
-      .enum(['rest', 'previous'])
-      .default('rest')
-      .openapi({ description: 'rest: each group against all other filtered responses; previous: against the same group in the period of equal length just before (needs from and to)' }),
+    against: z.enum(['rest', 'previous']).default('rest').openapi({
+      description:
+        'rest: each group against all other filtered responses; previous: against the same group in the period of equal length just before (needs from and to)',
+    }),
   })
   .refine(...fromBeforeTo);
 export type CompareQuery = z.infer<typeof compareQuerySchema>;
@@ -61,9 +61,7 @@ export const compareGroupSchema = z
 
 export const compareResultSchema = z
   .object({
-    survey: z.uuid(),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
+    ...resultPeriodFields,
     groupBy: z.enum(GROUP_BY),
     against: z.enum(['rest', 'previous']),
     previous: z.object({ from: z.string(), to: z.string() }).nullable(),

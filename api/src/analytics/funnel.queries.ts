@@ -2,11 +2,11 @@
 // invitations (created in the period) and their responses; `eligible` is the finished rentals returned in
 // the period (the population post-rental invitations are drawn from).
 import type { Sql } from '../db/client.ts';
-import { INVITATIONS_SOURCE, RENTALS_SOURCE, ordinals, resolveFilters, scopeSql } from './filters.queries.ts';
-import { isPeriod } from './filters.schemas.ts';
+import { INVITATIONS_SOURCE, RENTALS_SOURCE, ordinals, resolveFilters, scopeSql } from './engine/filters.queries.ts';
+import { isPeriod } from './engine/filters.schemas.ts';
 import type { FunnelQuery } from './funnel.schemas.ts';
-import { groupLabel, periodsBetween, totalLabel } from './groups.ts';
-import { loadSurveyContext, localeOf } from './survey-context.ts';
+import { groupLabel, periodsBetween, totalLabel } from './engine/groups.ts';
+import { loadSurveyContext, localeOf } from './engine/survey-context.ts';
 
 const STEPS = ['invited', 'sent', 'failed', 'opened', 'started', 'finished', 'optedOut', 'expired'] as const;
 type Step = (typeof STEPS)[number];
@@ -68,14 +68,16 @@ export async function buildFunnel(sql: Sql, query: FunnelQuery, options: { timeZ
     if (from && to) for (const period of periodsBetween(query.groupBy, from, to)) entry(period, period);
   }
 
-  const shape = (key: string, label: string, c: Counts) => ({
-    key,
-    label,
-    eligible: c.eligible,
-    ...Object.fromEntries(STEPS.map((s) => [s, c[s]])),
-    responseRate: c.sent > 0 ? (100 * c.finished) / c.sent : null,
-    openRate: c.sent > 0 ? (100 * c.opened) / c.sent : null,
-  }) as { key: string; label: string; eligible: number | null; responseRate: number | null; openRate: number | null } & Record<Step, number>;
+  const shape = (key: string, label: string, c: Counts) =>
+    ({
+      key,
+      label,
+      eligible: c.eligible,
+      ...Object.fromEntries(STEPS.map((s) => [s, c[s]])),
+      // Fractions 0–1, as in the delivery funnel (/api/distribution/funnel): the pages format them as percentages.
+      responseRate: c.sent > 0 ? c.finished / c.sent : null,
+      openRate: c.sent > 0 ? c.opened / c.sent : null,
+    }) as { key: string; label: string; eligible: number | null; responseRate: number | null; openRate: number | null } & Record<Step, number>;
 
   const total = Object.fromEntries(STEPS.map((s) => [s, 0])) as Counts;
   total.eligible = postRental ? 0 : null;

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { GROUP_BY, filterQuerySchema } from './filters.schemas.ts';
+import { GROUP_BY, filterQuerySchema, resultPeriodFields } from './engine/filters.schemas.ts';
 
 export const funnelQuerySchema = filterQuerySchema;
 export type FunnelQuery = z.infer<typeof funnelQuerySchema>;
@@ -17,16 +17,14 @@ const funnelGroupSchema = z
     finished: z.number().int(),
     optedOut: z.number().int(),
     expired: z.number().int(),
-    responseRate: z.number().nullable().openapi({ description: 'finished / sent, percent' }),
-    openRate: z.number().nullable().openapi({ description: 'opened / sent, percent' }),
+    responseRate: z.number().min(0).max(1).nullable().openapi({ description: 'finished / sent, a fraction 0–1 (null when nothing was sent)' }),
+    openRate: z.number().min(0).max(1).nullable().openapi({ description: 'opened / sent, a fraction 0–1 (null when nothing was sent)' }),
   })
   .openapi('FunnelGroup');
 
 export const funnelResultSchema = z
   .object({
-    survey: z.uuid(),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
+    ...resultPeriodFields,
     groupBy: z.enum(GROUP_BY),
     groups: z.array(funnelGroupSchema),
     total: funnelGroupSchema,

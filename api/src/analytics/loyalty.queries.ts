@@ -4,12 +4,11 @@
 // responses whose whole window has passed count for that window (no right-censoring).
 import type { Sql } from '../db/client.ts';
 import { badRequest } from '../lib/problem.ts';
-import { FACTS_SOURCE, analyticsRead, scopeSql } from './filters.queries.ts';
+import { FACTS_SOURCE, analyticsRead, scopeSql } from './engine/filters.queries.ts';
 import type { LoyaltyQuery } from './loyalty.schemas.ts';
-import { Z_95, twoProportionZTest, wilsonInterval } from './statistics/index.ts';
-import { prepare } from './summary.queries.ts';
-
-const CATEGORIES = ['promoter', 'passive', 'detractor'] as const;
+import { NPS_CATEGORIES, Z_95, twoProportionZTest, wilsonInterval } from './engine/statistics/index.ts';
+import { prepare } from './engine/request.queries.ts';
+import { npsCategorySql } from './engine/nps.queries.ts';
 
 interface Counts {
   eligible: number[];
@@ -31,13 +30,15 @@ export async function buildLoyalty(sql: Sql, query: LoyaltyQuery, options: { tim
     `count(*) filter (where finished_at <= $now::timestamptz - interval '${days} days')::int`,
     `count(*) filter (where finished_at <= $now::timestamptz - interval '${days} days' and next_at <= finished_at + interval '${days} days')::int`,
   ]);
-  const rows = await analyticsRead(sql, (tx) => tx<{ by: 'category' | 'band' | 'all'; category: string | null; band: number | null; counts: number[] }[]>`
+  const rows = await analyticsRead(
+    sql,
+    (tx) => tx<{ by: 'category' | 'band' | 'all'; category: string | null; band: number | null; counts: number[] }[]>`
     select case when grouping(category) = 0 then 'category' when grouping(band) = 0 then 'band' else 'all' end as by,
            category, band,
            array[${sql.unsafe(aggregates.join(', ').replaceAll('$now', `'${now}'`))}] as counts
     from (
       select f.finished_at, f.csi,
-             case when nps >= 9 then 'promoter' when nps >= 7 then 'passive' when nps is not null then 'detractor' end as category,
+             ${sql.unsafe(npsCategorySql('nps'))} as category,
              ${sql.unsafe(bandCase)} as band,
              (select min(x.picked_up_at) from rentals x where x.customer_id = f.customer_id and x.picked_up_at > f.finished_at) as next_at
       from (
@@ -46,7 +47,8 @@ export async function buildLoyalty(sql: Sql, query: LoyaltyQuery, options: { tim
         where f.survey_id = ${filters.surveyId} and ${scope.where} and f.customer_id is not null
       ) f
     ) t
-    group by grouping sets ((category), (band), ())`);
+    group by grouping sets ((category), (band), ())`,
+  );
 
   const countsOf = (row: { counts: number[] } | undefined): Counts => ({
     eligible: windows.map((_, i) => row?.counts[2 * i] ?? 0),
@@ -100,7 +102,7 @@ export async function buildLoyalty(sql: Sql, query: LoyaltyQuery, options: { tim
     windows: windows.map((days, i) => ({
       days,
       overall: cell(all, i),
-      byNps: CATEGORIES.map((category) => ({ category, ...cell(byCategory.get(category) ?? none, i) })),
+      byNps: NPS_CATEGORIES.map((category) => ({ category, ...cell(byCategory.get(category) ?? none, i) })),
       byCsi: limits.slice(0, -1).map((low, b) => ({ band: `${low}–${limits[b + 1]}`, from: low, to: limits[b + 1], ...cell(byBand.get(b) ?? none, i) })),
       difference: difference(i),
     })),

@@ -1,12 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { filterFields, fromBeforeTo } from './filters.schemas.ts';
+import { filterFields, fromBeforeTo, resultPeriodFields } from './engine/filters.schemas.ts';
+import { repeatedValues } from '../lib/query-params.ts';
 
 const intList = (description: string, fallback: number[], max: number) =>
   z
-    .preprocess(
-      (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean).map(Number)),
-      z.array(z.number().int().min(1).max(max)).min(1).max(10).default(fallback),
-    )
+    .preprocess((v) => repeatedValues(v)?.map(Number), z.array(z.number().int().min(1).max(max)).min(1).max(10).default(fallback))
     .openapi({ description, param: { style: 'form', explode: true } });
 
 export const loyaltyQuerySchema = z
@@ -28,9 +26,7 @@ const cellSchema = {
 
 export const loyaltyResultSchema = z
   .object({
-    survey: z.uuid(),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
+    ...resultPeriodFields,
     asOf: z.string(),
     minN: z.number().int(),
     windows: z.array(

@@ -2,13 +2,13 @@
 // frequent first, with the cumulative share of all problems). Counts from the answers of the filtered,
 // finished responses; "no problem" is reported apart.
 import type { Sql } from '../db/client.ts';
-import { localize } from '../surveys/definition/index.ts';
-import { FACTS_SOURCE, analyticsRead, ordinals, scopeSql } from './filters.queries.ts';
-import { groupLabel, periodsBetween, totalLabel } from './groups.ts';
-import { isPeriod } from './filters.schemas.ts';
+import { localize } from '@rs/survey-definition';
+import { FACTS_SOURCE, analyticsRead, ordinals, scopeSql } from './engine/filters.queries.ts';
+import { groupLabel, periodsBetween, totalLabel } from './engine/groups.ts';
+import { isPeriod } from './engine/filters.schemas.ts';
 import type { ProblemsQuery } from './problems.schemas.ts';
-import { prepare } from './summary.queries.ts';
-import { questionById } from './survey-context.ts';
+import { prepare } from './engine/request.queries.ts';
+import { questionById } from './engine/survey-context.ts';
 
 interface ChoiceInfo {
   id: string;
@@ -17,9 +17,7 @@ interface ChoiceInfo {
 
 function paretoOf(choices: ChoiceInfo[], counts: Map<string, number>, n: number, suppressed: boolean) {
   const totalProblems = choices.reduce((acc, c) => acc + (counts.get(c.id) ?? 0), 0);
-  const sorted = choices
-    .map((c, order) => ({ ...c, count: counts.get(c.id) ?? 0, order }))
-    .sort((a, b) => b.count - a.count || a.order - b.order);
+  const sorted = choices.map((c, order) => ({ ...c, count: counts.get(c.id) ?? 0, order })).sort((a, b) => b.count - a.count || a.order - b.order);
   let running = 0;
   return {
     totalProblems,
@@ -44,30 +42,41 @@ export async function buildProblems(sql: Sql, query: ProblemsQuery, options: { t
   const question = questionId ? questionById(survey, questionId) : undefined;
   const base = { survey: query.survey, from: query.from ?? null, to: query.to ?? null, groupBy: query.groupBy, minN: survey.minN, question: questionId };
   if (!questionId || question?.type !== 'problems') {
-    return { ...base, groups: [], total: { key: 'total', label: totalLabel(locale), n: 0, noProblem: 0, withProblem: 0, totalProblems: 0, suppressed: true, problems: [] } };
+    return {
+      ...base,
+      groups: [],
+      total: { key: 'total', label: totalLabel(locale), n: 0, noProblem: 0, withProblem: 0, totalProblems: 0, suppressed: true, problems: [] },
+    };
   }
   const fallback = survey.latest.defaultLocale;
   const noProblemId = question.noProblem?.id ?? null;
-  const choices: ChoiceInfo[] = [...question.choices, ...(question.other ? [question.other] : [])].map((c) => ({ id: c.id, label: localize(c.text, locale, fallback) }));
+  const choices: ChoiceInfo[] = [...question.choices, ...(question.other ? [question.other] : [])].map((c) => ({
+    id: c.id,
+    label: localize(c.text, locale, fallback),
+  }));
 
   const scope = scopeSql(sql, FACTS_SOURCE, filters, [query.groupBy], { lang: locale });
   const keyCount = scope.keyCount;
   const slot = layout.column('f', questionId);
   const keySelect = scope.keys ? sql`${scope.keys}, ` : sql``;
-  const [answered, ticked] = await analyticsRead(sql, async (tx) => [
-    await tx<{ k0?: string; l0?: string; n: number; with_problem: number }[]>`
+  const [answered, ticked] = await analyticsRead(
+    sql,
+    async (tx) =>
+      [
+        await tx<{ k0?: string; l0?: string; n: number; with_problem: number }[]>`
       select ${keySelect}count(${sql.unsafe(slot)})::int as n, count(*) filter (where ${sql.unsafe(slot)} > 0)::int as with_problem
       from analytics_response_facts f ${scope.joins}
       where f.survey_id = ${filters.surveyId} and ${scope.where}
       ${keyCount > 0 ? sql`group by ${sql.unsafe(ordinals(keyCount * 2))}` : sql``}`,
-    await tx<{ k0?: string; l0?: string; choice: string; count: number }[]>`
+        await tx<{ k0?: string; l0?: string; choice: string; count: number }[]>`
       select ${keySelect}c.choice, count(*)::int as count
       from analytics_response_facts f ${scope.joins}
       join answers a on a.response_id = f.response_id and a.question_id = ${questionId} and a.item_id is null
       cross join lateral unnest(a.choice_ids) c(choice)
       where f.survey_id = ${filters.surveyId} and ${scope.where}
       group by ${sql.unsafe(ordinals(keyCount * 2 + 1))}`,
-  ] as const);
+      ] as const,
+  );
 
   const groups = new Map<string, { label: string; n: number; withProblem: number; counts: Map<string, number> }>();
   const entry = (key: string, label: string) => {

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { GROUP_BY, filterQuerySchema } from './filters.schemas.ts';
+import { GROUP_BY, filterQuerySchema, resultPeriodFields } from './engine/filters.schemas.ts';
 
 export const problemsQuerySchema = filterQuerySchema;
 export type ProblemsQuery = z.infer<typeof problemsQuerySchema>;
@@ -28,9 +28,7 @@ const problemsGroupSchema = z
 
 export const problemsResultSchema = z
   .object({
-    survey: z.uuid(),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
+    ...resultPeriodFields,
     groupBy: z.enum(GROUP_BY),
     minN: z.number().int(),
     question: z.string().nullable(),

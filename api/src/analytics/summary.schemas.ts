@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { GROUP_BY, filterFields, fromBeforeTo, groupByField } from './filters.schemas.ts';
+import { GROUP_BY, filterFields, fromBeforeTo, groupByField, resultPeriodFields } from './engine/filters.schemas.ts';
 
 export { GROUP_BY };
 
@@ -36,6 +36,8 @@ export const csatBlockSchema = z
     top2: z.number().nullable().openapi({ description: 'Top-2-box share in percent' }),
     mean: z.number().nullable(),
     ci95: interval.nullable().openapi({ description: 'Wilson 95 % interval of the top-2-box share, percent' }),
+    topBox: z.number().nullable().openapi({ description: "Top-box share (answers at the scale's highest point) in percent" }),
+    topBoxCi95: interval.nullable().openapi({ description: 'Wilson 95 % interval of the top-box share, percent' }),
     nEffective,
   })
   .openapi('CsatBlock');
@@ -82,9 +84,7 @@ export const summaryGroupSchema = z
 
 export const summaryResultSchema = z
   .object({
-    survey: z.uuid(),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
+    ...resultPeriodFields,
     groupBy: z.enum(GROUP_BY),
     weight: z.enum(['none', 'branchVolume']),
     minN: z.number().int(),

@@ -2,11 +2,11 @@
 // between the bounds present (empty ones with n = 0), from the same GROUP BY pass as the summary.
 import type { Sql } from '../db/client.ts';
 import { badRequest } from '../lib/problem.ts';
-import { blocksOf, type MetricBlocks } from './blocks.ts';
-import { isPeriod } from './filters.schemas.ts';
-import { groupLabel, periodLabel, periodsBetween } from './groups.ts';
-import { addCells, metricCells, type CellSums } from './metrics.queries.ts';
-import { prepare } from './summary.queries.ts';
+import { blocksOf, type MetricBlocks } from './engine/blocks.ts';
+import { isPeriod } from './engine/filters.schemas.ts';
+import { groupLabel, periodLabel, periodsBetween } from './engine/groups.ts';
+import { addCells, metricCells, type CellSums } from './engine/metrics.queries.ts';
+import { prepare } from './engine/request.queries.ts';
 import type { TrendQuery } from './trend.schemas.ts';
 
 interface Point {
@@ -22,6 +22,8 @@ function pointOf(metric: string, blocks: MetricBlocks, cell: CellSums): Point {
       return { n: blocks.nps.n, value: blocks.nps.score, se: blocks.nps.se, ci95: blocks.nps.ci95 };
     case 'csat':
       return { n: blocks.csat.n, value: blocks.csat.top2, se: null, ci95: blocks.csat.ci95 };
+    case 'csatTopBox':
+      return { n: blocks.csat.n, value: blocks.csat.topBox, se: null, ci95: blocks.csat.topBoxCi95 };
     case 'csatMean':
       return { n: blocks.csat.n, value: blocks.csat.mean, se: null, ci95: null };
     case 'csi':

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { GROUP_BY, PERIODS, filterFields, fromBeforeTo, groupByField } from './filters.schemas.ts';
+import { GROUP_BY, PERIODS, filterFields, fromBeforeTo, groupByField, resultPeriodFields } from './engine/filters.schemas.ts';
 
-export const TREND_METRICS = ['nps', 'csat', 'csatMean', 'csi', 'pp100', 'incidence', 'responses'] as const;
+export const TREND_METRICS = ['nps', 'csat', 'csatTopBox', 'csatMean', 'csi', 'pp100', 'incidence', 'responses'] as const;
 
 export const trendQuerySchema = z
   .object({
@@ -9,7 +9,7 @@ export const trendQuerySchema = z
     interval: z.enum(PERIODS).default('month'),
     metric: z
       .string()
-      .regex(/^(nps|csat|csatMean|csi|pp100|incidence|responses|dimension\.[a-z][a-z0-9_]{0,63})$/, {
+      .regex(/^(nps|csat|csatTopBox|csatMean|csi|pp100|incidence|responses|dimension\.[a-z][a-z0-9_]{0,63})$/, {
         message: `expected one of ${TREND_METRICS.join(', ')} or dimension.<id>`,
       })
       .default('nps')
@@ -33,9 +33,7 @@ const pointSchema = z
 
 export const trendResultSchema = z
   .object({
-    survey: z.uuid(),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
+    ...resultPeriodFields,
     interval: z.enum(PERIODS),
     metric: z.string(),
     groupBy: z.enum(GROUP_BY),

@@ -1,8 +1,7 @@
 // Who owns a case, and who it escalates to: branch manager (or the rule's team) → regional manager →
 // quality manager. A level without anyone configured is skipped.
-import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { branches, caseTeams, escalationContacts, userBranches, users } from '../db/schema.ts';
+import * as q from './assignment.queries.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type Executor = Database | Tx;
@@ -14,6 +13,8 @@ export interface Contact {
   name: string | null;
   email: string;
   userId: string | null;
+  /** Others at the same level who are told too (the region's other regional managers). */
+  alsoNotify?: Contact[];
 }
 
 export interface Owner extends Contact {
@@ -23,66 +24,49 @@ export interface Owner extends Contact {
   level: number;
 }
 
-async function userByEmail(db: Executor, email: string) {
-  const [row] = await db
-    .select({ id: users.id, name: users.name })
-    .from(users)
-    .where(and(eq(sql`lower(${users.email})`, email.toLowerCase()), isNull(users.disabledAt)));
-  return row ?? null;
+/** A new case's owner columns; nobody found leaves it with the branch's manager at level 0. */
+export function caseOwnerColumns(owner: Owner | null) {
+  return {
+    assigneeKind: owner?.kind ?? ('branch_manager' as const),
+    teamId: owner?.teamId ?? null,
+    ownerUserId: owner?.userId ?? null,
+    ownerName: owner?.name ?? null,
+    ownerEmail: owner?.email ?? null,
+    escalationLevel: owner?.level ?? 0,
+  };
 }
 
 /** The branch's manager: a branch-manager account assigned to the branch, else the branch's manager e-mail. */
 export async function branchManager(db: Executor, branchId: string): Promise<Contact | null> {
-  const [user] = await db
-    .select({ id: users.id, name: users.name, email: users.email })
-    .from(userBranches)
-    .innerJoin(users, eq(users.id, userBranches.userId))
-    .where(and(eq(userBranches.branchId, branchId), eq(users.role, 'branch_manager'), isNull(users.disabledAt)))
-    .orderBy(asc(users.createdAt), asc(users.email))
-    .limit(1);
+  const user = await q.branchManagerAccount(db, branchId);
   if (user) return { name: user.name, email: user.email, userId: user.id };
-  const [branch] = await db.select({ email: branches.managerEmail }).from(branches).where(eq(branches.id, branchId));
-  if (!branch?.email) return null;
-  const account = await userByEmail(db, branch.email);
-  return { name: account?.name ?? null, email: branch.email, userId: account?.id ?? null };
+  const email = await q.branchManagerEmail(db, branchId);
+  if (!email) return null;
+  const account = await q.userByEmail(db, email);
+  return { name: account?.name ?? null, email, userId: account?.id ?? null };
 }
 
-/** The contact at one escalation level (1 = regional manager of the region, 2 = quality manager). */
+/**
+ * The contact at one escalation level (1 = regional manager of the region, 2 = quality manager). Level 1 is
+ * the region's regional-manager accounts when it has any (the first owns the escalation, the others are told
+ * too), else the escalation contact of the region, else one covering every region.
+ */
 export async function escalationContact(db: Executor, level: number, region: string | null): Promise<Contact | null> {
   if (level === 1) {
-    const [row] = await db
-      .select({ name: escalationContacts.name, email: escalationContacts.email })
-      .from(escalationContacts)
-      .where(
-        and(
-          eq(escalationContacts.level, 'regional_manager'),
-          region === null ? isNull(escalationContacts.region) : or(eq(escalationContacts.region, region), isNull(escalationContacts.region)),
-        ),
-      )
-      // The region's own manager before one covering every region.
-      .orderBy(sql`${escalationContacts.region} is null`, asc(escalationContacts.createdAt))
-      .limit(1);
+    const managers = region === null ? [] : await q.regionalManagers(db, region);
+    if (managers.length > 0) return { ...managers[0], alsoNotify: managers.slice(1) };
+    const row = await q.regionalEscalationContact(db, region);
     if (!row) return null;
-    const account = await userByEmail(db, row.email);
+    const account = await q.userByEmail(db, row.email);
     return { name: row.name, email: row.email, userId: account?.id ?? null };
   }
   if (level === 2) {
-    const [row] = await db
-      .select({ name: escalationContacts.name, email: escalationContacts.email })
-      .from(escalationContacts)
-      .where(eq(escalationContacts.level, 'quality_manager'))
-      .orderBy(asc(escalationContacts.createdAt))
-      .limit(1);
+    const row = await q.qualityEscalationContact(db);
     if (row) {
-      const account = await userByEmail(db, row.email);
+      const account = await q.userByEmail(db, row.email);
       return { name: row.name, email: row.email, userId: account?.id ?? null };
     }
-    const [user] = await db
-      .select({ id: users.id, name: users.name, email: users.email })
-      .from(users)
-      .where(and(eq(users.role, 'quality_manager'), isNull(users.disabledAt)))
-      .orderBy(asc(users.createdAt))
-      .limit(1);
+    const user = await q.firstQualityManager(db);
     return user ? { name: user.name, email: user.email, userId: user.id } : null;
   }
   return null;
@@ -104,9 +88,9 @@ export async function resolveOwner(
   branch: { id: string; region: string } | null,
 ): Promise<Owner | null> {
   if (rule.assignTo === 'team' && rule.teamId) {
-    const [team] = await db.select().from(caseTeams).where(eq(caseTeams.id, rule.teamId));
+    const team = await q.caseTeam(db, rule.teamId);
     if (team) {
-      const account = await userByEmail(db, team.email);
+      const account = await q.userByEmail(db, team.email);
       return { kind: 'team', teamId: team.id, name: team.name, email: team.email, userId: account?.id ?? null, level: 0 };
     }
   }

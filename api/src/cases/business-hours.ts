@@ -1,5 +1,6 @@
 // SLA arithmetic: adding a duration either around the clock or in business hours only, in a branch's
 // time zone. Pure functions (no clock, no database).
+import { wallTime, zoneOffsetMs } from '../lib/time-zone.ts';
 
 /** Opening hours: ISO weekdays (1 = Monday … 7 = Sunday) and a daily window "HH:MM"–"HH:MM" (end may be 24:00). */
 export interface BusinessHours {
@@ -25,49 +26,6 @@ export function businessHoursProblem(hours: BusinessHours): string | null {
   if (hours.days.length === 0) return 'at least one working day is needed';
   if (hours.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) return 'days are 1 (Monday) to 7 (Sunday)';
   return null;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string) {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function localParts(instant: number, timeZone: string): LocalParts {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(new Date(instant))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
-}
-
-/** Milliseconds the zone is ahead of UTC at this instant (Asia/Shanghai: +8 h). */
-export function zoneOffsetMs(instant: number, timeZone: string): number {
-  const p = localParts(instant, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - (instant - (((instant % 1000) + 1000) % 1000));
 }
 
 /**
@@ -115,7 +73,7 @@ export function addWorkingTime(start: Date, durationMs: number, hours: BusinessH
 
   let cursor = start.getTime();
   let remaining = durationMs;
-  let { year, month, day } = localParts(cursor, timeZone);
+  let { year, month, day } = wallTime(cursor, timeZone);
   // Ten years of calendar days is far beyond any SLA; the bound only guards against a broken calendar.
   for (let i = 0; i < 3660; i++) {
     if (workdays.has(isoWeekday(year, month, day))) {
@@ -146,7 +104,7 @@ export function workingTimeBetween(from: Date, to: Date, hours: BusinessHours | 
   const close = parseHhmm(hours.end);
   const workdays = new Set(hours.days);
   let total = 0;
-  let { year, month, day } = localParts(a, timeZone);
+  let { year, month, day } = wallTime(a, timeZone);
   for (let i = 0; i < 3660; i++) {
     const dayStart = zonedTimeToInstant(year, month, day, 0, timeZone);
     if (dayStart >= b) break;

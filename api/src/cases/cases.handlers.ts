@@ -1,29 +1,30 @@
 import type { Context } from 'hono';
 import { audit } from '../access/audit.ts';
-import { contactFor } from '../access/mask.ts';
+import { contactFor, maskContactDeep, masksContacts } from '../access/mask.ts';
 import { branchScopeOf } from '../access/scope.ts';
-import { asc } from 'drizzle-orm';
-import { branches } from '../db/schema.ts';
-import { branchScopeWhere } from '../access/scope.ts';
 import type { AppBindings, AppRouteHandler } from '../lib/types.ts';
 import * as q from './cases.queries.ts';
 import type * as R from './cases.routes.ts';
 import * as rules from './rules.queries.ts';
 
 /** The caller as cases see them. */
-function actorOf(c: Context<AppBindings>): q.Actor {
+export function actorOf(c: Context<AppBindings>): q.Actor {
   const p = c.get('principal');
   if (!p) return { label: 'anonymous', userId: null, email: null, branchScope: [] };
   if (p.kind === 'user') return { label: p.email, userId: p.id, email: p.email, branchScope: branchScopeOf(c) };
   return { label: `API key “${p.name}”`, userId: null, email: null, branchScope: branchScopeOf(c) };
 }
 
-/** The case as this caller may see it: the owner and escalation contacts see the customer's contact details in full. */
-async function caseView(c: Context<AppBindings>, id: string) {
-  const { _owner, ...detail } = await q.getCase(c.get('deps'), actorOf(c), id);
+/**
+ * The case as this caller may see it: one masking rule for every caller who sees contacts masked, owner
+ * or not; the customer's email and phone written into notes, contact logs or answers are masked too.
+ */
+export async function caseView(c: Context<AppBindings>, id: string) {
+  const detail = await q.getCase(c.get('deps'), actorOf(c), id);
   const principal = c.get('principal');
-  const customer = detail.customer && !_owner ? contactFor(c, detail.customer) : detail.customer;
-  return { ...detail, customer, permissions: { write: !!principal?.permissions.has('cases:write') } };
+  const view = { ...detail, permissions: { write: !!principal?.permissions.has('cases:write') } };
+  if (!masksContacts(c) || !detail.customer) return view;
+  return { ...maskContactDeep(view, detail.customer), customer: contactFor(c, detail.customer) };
 }
 
 export const listCases: AppRouteHandler<R.ListCasesRoute> = async (c) => {
@@ -37,12 +38,7 @@ export const caseMetrics: AppRouteHandler<R.CaseMetricsRoute> = async (c) => {
 export const caseOptions: AppRouteHandler<R.CaseOptionsRoute> = async (c) => {
   const { db } = c.get('deps');
   const actor = actorOf(c);
-  const branchRows = await db
-    .select({ id: branches.id, code: branches.code, name: branches.name, nameEn: branches.nameEn, region: branches.region })
-    .from(branches)
-    .where(branchScopeWhere(actor.branchScope, branches.id))
-    .orderBy(asc(branches.code));
-  return c.json({ ...(await q.listAssignees(db)), branches: branchRows, me: { email: actor.email } }, 200);
+  return c.json({ ...(await q.listAssignees(db)), branches: await q.branchesInScope(db, actor.branchScope), me: { email: actor.email } }, 200);
 };
 
 export const getCase: AppRouteHandler<R.GetCaseRoute> = async (c) => {
@@ -63,7 +59,10 @@ export const transitionCase: AppRouteHandler<R.TransitionCaseRoute> = async (c) 
   const { id } = c.req.valid('param');
   const input = c.req.valid('json');
   await q.transitionCase(deps, actorOf(c), id, input);
-  await audit(c, `case.${input.to === 'in_progress' ? 'start' : input.to === 'reopened' ? 'reopen' : input.to === 'resolved' ? 'resolve' : 'close'}`, { type: 'case', id });
+  await audit(c, `case.${input.to === 'in_progress' ? 'start' : input.to === 'reopened' ? 'reopen' : input.to === 'resolved' ? 'resolve' : 'close'}`, {
+    type: 'case',
+    id,
+  });
   return c.json(await caseView(c, id), 200);
 };
 
@@ -84,11 +83,11 @@ export const addContact: AppRouteHandler<R.AddContactRoute> = async (c) => {
 // ── Alert rules, teams, escalation contacts ─────────────────────────────────────────────────────
 
 export const listRules: AppRouteHandler<R.ListRulesRoute> = async (c) => {
-  return c.json(await rules.listRules(c.get('deps').db, c.req.valid('query').survey), 200);
+  return c.json(await rules.listRules(c.get('deps').db, c.req.valid('query').survey, branchScopeOf(c)), 200);
 };
 
 export const getRule: AppRouteHandler<R.GetRuleRoute> = async (c) => {
-  return c.json(await rules.getRule(c.get('deps').db, c.req.valid('param').id), 200);
+  return c.json(await rules.getRule(c.get('deps').db, c.req.valid('param').id, branchScopeOf(c)), 200);
 };
 
 export const createRule: AppRouteHandler<R.CreateRuleRoute> = async (c) => {
@@ -115,7 +114,7 @@ export const deleteRule: AppRouteHandler<R.DeleteRuleRoute> = async (c) => {
 
 export const previewRule: AppRouteHandler<R.PreviewRuleRoute> = async (c) => {
   const { db, now } = c.get('deps');
-  return c.json(await rules.previewRule(db, c.req.valid('param').id, c.req.valid('query').days, now()), 200);
+  return c.json(await rules.previewRule(db, c.req.valid('param').id, c.req.valid('query').days, now(), branchScopeOf(c)), 200);
 };
 
 export const listTeams: AppRouteHandler<R.ListTeamsRoute> = async (c) => c.json(await rules.listTeams(c.get('deps').db), 200);

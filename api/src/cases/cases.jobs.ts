@@ -1,8 +1,9 @@
 // The case domain's background work: the consumers of its two queues (./queues.ts) and the SLA timer,
-// which runs every minute in every server process (its steps claim rows, so several processes do each
-// thing once).
+// which runs once a minute across all worker processes (a periodic job, queue/periodic.ts).
+import { sweepOverduePlans } from '../action-plans/reminders.ts';
 import { log } from '../lib/logger.ts';
 import type { AppDeps } from '../lib/types.ts';
+import { startPeriodicWork } from '../queue/periodic.ts';
 import { consume, type Consumer, type PgBoss } from '../queue/queue.ts';
 import { evaluateResponseRules } from './evaluate.ts';
 import { sendFollowUpSurvey } from './follow-up.ts';
@@ -21,6 +22,8 @@ export const caseJobHandlers = {
 export async function caseTick(deps: AppDeps) {
   const result = await sweepCaseTimers(deps);
   await deliverCaseNotifications(deps);
+  // Overdue action plans remind their owners the same way.
+  await sweepOverduePlans(deps);
   return result;
 }
 
@@ -28,8 +31,10 @@ export interface CaseWorkerOptions {
   /** false: no consumers or timer run by themselves; call runOnce() (tests). */
   autoStart?: boolean;
   pollMs?: number;
-  tickMs?: number;
+  tickSeconds?: number;
 }
+
+export const CASE_TIMERS_QUEUE = 'periodic.case-timers';
 
 export interface CaseWorkers {
   /** The timer's work, then every evaluation and follow-up job that is due, until none is left. */
@@ -37,7 +42,7 @@ export interface CaseWorkers {
   stop(): Promise<void>;
 }
 
-/** Starts the consumers of both queues and the minute timer. */
+/** Starts the consumers of both queues and the minute timer's periodic job. */
 export function startCaseWorkers(deps: AppDeps, boss: PgBoss, options: CaseWorkerOptions = {}): CaseWorkers {
   const autoStart = options.autoStart ?? true;
   const consumerOptions = { batchSize: 10, concurrency: 2, pollMs: options.pollMs ?? deps.env.QUEUE_POLL_MS };
@@ -45,16 +50,14 @@ export function startCaseWorkers(deps: AppDeps, boss: PgBoss, options: CaseWorke
     consume<EvaluateJob>(boss, EVALUATE_QUEUE, consumerOptions, (job) => caseJobHandlers[EVALUATE_QUEUE](deps, job.data), { autoStart }),
     consume<FollowUpJob>(boss, FOLLOW_UP_QUEUE, consumerOptions, (job) => caseJobHandlers[FOLLOW_UP_QUEUE](deps, job.data), { autoStart }),
   ];
-  let running: Promise<unknown> | null = null;
-  const timer = autoStart
-    ? setInterval(() => {
-        if (running) return;
-        running = caseTick(deps)
-          .catch((error) => log.warn(`case timers: ${error instanceof Error ? error.message : error}`))
-          .finally(() => (running = null));
-      }, options.tickMs ?? 60_000)
+  const periodic = autoStart
+    ? startPeriodicWork(boss, [{ queue: CASE_TIMERS_QUEUE, everySeconds: options.tickSeconds ?? 60, run: () => caseTick(deps) }], {
+        pollMs: consumerOptions.pollMs,
+      }).catch((error) => {
+        log.warn(`case timers: ${error instanceof Error ? error.message : error}`);
+        return null;
+      })
     : null;
-  timer?.unref?.();
   return {
     async runOnce() {
       await caseTick(deps);
@@ -63,9 +66,8 @@ export function startCaseWorkers(deps: AppDeps, boss: PgBoss, options: CaseWorke
       return { handled };
     },
     async stop() {
-      if (timer) clearInterval(timer);
+      await (await periodic)?.stop();
       await Promise.all(consumers.map((c) => c.stop()));
-      await running;
       await closeCaseMail();
     },
   };

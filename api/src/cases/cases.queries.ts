@@ -7,7 +7,9 @@ import {
   alertRules,
   answers,
   branches,
+  caseAttachments,
   caseEvents,
+  casePrioritySettings,
   caseTeams,
   cases,
   customers,
@@ -20,12 +22,16 @@ import {
 } from '../db/schema.ts';
 import { notFound, ProblemError, unprocessable } from '../lib/problem.ts';
 import type { AppDeps } from '../lib/types.ts';
-import { fromAnswerRows, type SurveyDefinition } from '../surveys/definition/index.ts';
+import { pipingFacts } from '../responses/piping-facts.ts';
+import { answerRowsOf } from '../responses/respond.queries.ts';
+import { fromAnswerRows, type SurveyDefinition } from '@rs/survey-definition';
 import { slaTimes, zonedTimeToInstant, type BusinessHours } from './business-hours.ts';
 import { enqueueFollowUp } from './queues.ts';
 import type { CaseListQuery, CaseUpdate, Transition } from './cases.schemas.ts';
+import { CASE_CHANNELS, COMPLAINT_REASON_TEXT, type ComplaintChannel } from './channels.ts';
+import { ATTACHMENT_SUMMARY } from './complaints.queries.ts';
 import { describeReasons } from './describe.ts';
-import type { CaseStatus, TriggerReason } from './rules.ts';
+import { CASE_TRANSITIONS, PRIORITIES, type CaseStatus, type TriggerReason } from './rules.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 type CaseRow = typeof cases.$inferSelect;
@@ -60,25 +66,33 @@ export function dayStart(day: string, timeZone: string, end = false): Date {
   return new Date(zonedTimeToInstant(y, m, d + (end ? 1 : 0), 0, timeZone));
 }
 
-function summaryOf(row: {
-  c: CaseRow;
-  branchCode: string | null;
-  branchName: string | null;
-  branchNameEn: string | null;
-  customerName: string | null;
-  definition: unknown;
-}, at: Date) {
+function summaryOf(
+  row: {
+    c: CaseRow;
+    branchCode: string | null;
+    branchName: string | null;
+    branchNameEn: string | null;
+    customerName: string | null;
+    definition: unknown;
+  },
+  at: Date,
+) {
   const c = row.c;
   const reasons = (c.trigger ?? []) as TriggerReason[];
   const def = (row.definition as SurveyDefinition | null) ?? null;
   const active = ACTIVE.includes(c.status);
+  // A complaint opened by staff says where it arrived instead of which answers raised it.
+  const complaint = c.channel === 'survey' ? null : (c.channel as ComplaintChannel);
   return {
     id: c.id,
     number: c.number,
     status: c.status,
     priority: c.priority,
+    channel: c.channel,
     reasons: reasons as unknown as Record<string, unknown>[],
-    reasonText: { 'zh-CN': describeReasons(reasons, def, 'zh-CN'), en: describeReasons(reasons, def, 'en') },
+    reasonText: complaint
+      ? { 'zh-CN': COMPLAINT_REASON_TEXT['zh-CN'][complaint], en: COMPLAINT_REASON_TEXT.en[complaint] }
+      : { 'zh-CN': describeReasons(reasons, def, 'zh-CN'), en: describeReasons(reasons, def, 'en') },
     branch: c.branchId && row.branchCode ? { id: c.branchId, code: row.branchCode, name: row.branchName ?? '', nameEn: row.branchNameEn } : null,
     customerName: row.customerName,
     ownerName: c.ownerName,
@@ -97,20 +111,23 @@ function summaryOf(row: {
 }
 
 function baseSelect(db: Database | Tx) {
-  return db
-    .select({
-      c: cases,
-      branchCode: branches.code,
-      branchName: branches.name,
-      branchNameEn: branches.nameEn,
-      customerName: customers.name,
-      definition: surveyVersions.definition,
-    })
-    .from(cases)
-    .leftJoin(branches, eq(branches.id, cases.branchId))
-    .leftJoin(customers, eq(customers.id, cases.customerId))
-    .innerJoin(responses, eq(responses.id, cases.responseId))
-    .innerJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId));
+  return (
+    db
+      .select({
+        c: cases,
+        branchCode: branches.code,
+        branchName: branches.name,
+        branchNameEn: branches.nameEn,
+        customerName: customers.name,
+        definition: surveyVersions.definition,
+      })
+      .from(cases)
+      .leftJoin(branches, eq(branches.id, cases.branchId))
+      .leftJoin(customers, eq(customers.id, cases.customerId))
+      // A complaint opened by staff has no response.
+      .leftJoin(responses, eq(responses.id, cases.responseId))
+      .leftJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId))
+  );
 }
 
 export async function listCases(deps: AppDeps, actor: Actor, q: CaseListQuery) {
@@ -125,6 +142,7 @@ export async function listCases(deps: AppDeps, actor: Actor, q: CaseListQuery) {
     q.rootCause?.length ? inArray(cases.rootCause, q.rootCause) : undefined,
     q.priority?.length ? inArray(cases.priority, q.priority) : undefined,
     q.rule ? eq(cases.ruleId, q.rule) : undefined,
+    q.channel?.length ? inArray(cases.channel, q.channel) : undefined,
     q.number ? eq(cases.number, q.number) : undefined,
     q.from ? gte(cases.createdAt, dayStart(q.from, tz)) : undefined,
     q.to ? lt(cases.createdAt, dayStart(q.to, tz, true)) : undefined,
@@ -133,7 +151,11 @@ export async function listCases(deps: AppDeps, actor: Actor, q: CaseListQuery) {
   // The next deadline that still matters; finished cases sort last.
   const nextDue = sql`case when ${cases.status} in ('resolved', 'closed') then 'infinity'::timestamptz when ${cases.firstRespondedAt} is null then least(${cases.firstResponseDueAt}, ${cases.resolutionDueAt}) else ${cases.resolutionDueAt} end`;
   const order =
-    q.sort === 'newest' ? [desc(cases.createdAt)] : q.sort === 'priority' ? [asc(priorityRank), asc(nextDue)] : [asc(nextDue), asc(priorityRank), asc(cases.number)];
+    q.sort === 'newest'
+      ? [desc(cases.createdAt)]
+      : q.sort === 'priority'
+        ? [asc(priorityRank), asc(nextDue)]
+        : [asc(nextDue), asc(priorityRank), asc(cases.number)];
   const rows = await baseSelect(deps.db)
     .where(where)
     .orderBy(...order)
@@ -151,29 +173,19 @@ async function loadCase(db: Database | Tx, actor: Actor, id: string, lock = fals
   return row;
 }
 
-export function isOwnerOrEscalation(row: Pick<CaseRow, 'ownerUserId' | 'ownerEmail' | 'escalatedToEmail'>, actor: Actor): boolean {
-  const email = actor.email?.toLowerCase();
-  return (
-    (!!actor.userId && row.ownerUserId === actor.userId) ||
-    (!!email && (row.ownerEmail?.toLowerCase() === email || row.escalatedToEmail?.toLowerCase() === email))
-  );
-}
-
 export async function getCase(deps: AppDeps, actor: Actor, id: string) {
   const { db } = deps;
   const at = deps.now();
   await loadCase(db, actor, id);
   const [row] = await baseSelect(db).where(eq(cases.id, id));
   const c = row.c;
-  const [rule] = await db.select({ id: alertRules.id, name: alertRules.name }).from(alertRules).where(eq(alertRules.id, c.ruleId));
+  const [rule] = c.ruleId ? await db.select({ id: alertRules.id, name: alertRules.name }).from(alertRules).where(eq(alertRules.id, c.ruleId)) : [];
   const [customer] = c.customerId ? await db.select().from(customers).where(eq(customers.id, c.customerId)) : [];
   const [rental] = c.rentalId ? await db.select().from(rentals).where(eq(rentals.id, c.rentalId)) : [];
-  const [response] = await db.select().from(responses).where(eq(responses.id, c.responseId));
+  const [response] = c.responseId ? await db.select().from(responses).where(eq(responses.id, c.responseId)) : [];
   const definition = row.definition as SurveyDefinition;
-  const answerRows = await db
-    .select({ questionId: answers.questionId, itemId: answers.itemId, valueNumber: answers.valueNumber, choiceIds: answers.choiceIds, valueText: answers.valueText })
-    .from(answers)
-    .where(eq(answers.responseId, c.responseId));
+  const answerRows = c.responseId ? await answerRowsOf(db, c.responseId) : [];
+  const attachments = await db.select(ATTACHMENT_SUMMARY).from(caseAttachments).where(eq(caseAttachments.caseId, id)).orderBy(asc(caseAttachments.createdAt));
   const events = await db.select().from(caseEvents).where(eq(caseEvents.caseId, id)).orderBy(asc(caseEvents.at), asc(caseEvents.id));
   let followUp: { invitationId: string; status: string; sentAt: string | null; resolved: 'yes' | 'partly' | 'no' | null } | null = null;
   if (c.followUpInvitationId) {
@@ -201,9 +213,11 @@ export async function getCase(deps: AppDeps, actor: Actor, id: string) {
   return {
     ...summaryOf(row, at),
     version: c.version,
-    rule: rule ?? { id: c.ruleId, name: '' },
+    rule: rule ?? (c.ruleId ? { id: c.ruleId, name: '' } : null),
     surveyId: c.surveyId,
     responseId: c.responseId,
+    description: c.description,
+    attachments: attachments.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
     assigneeKind: c.assigneeKind,
     teamId: c.teamId,
     escalatedToEmail: c.escalatedToEmail,
@@ -241,17 +255,26 @@ export async function getCase(deps: AppDeps, actor: Actor, id: string) {
           bookingChannel: rental.bookingChannel,
         }
       : null,
-    response: {
-      id: response.id,
-      finishedAt: iso(response.finishedAt),
-      locale: response.locale,
-      definition,
-      answers: fromAnswerRows(definition, answerRows) as Record<string, unknown>,
-    },
+    response: response
+      ? {
+          id: response.id,
+          finishedAt: iso(response.finishedAt),
+          locale: response.locale,
+          definition,
+          answers: fromAnswerRows(definition, answerRows) as Record<string, unknown>,
+          // the placeholders of the question texts as this customer saw them
+          facts: pipingFacts({
+            customerName: erased ? null : (customer?.name ?? null),
+            branchName: row.branchName,
+            branchNameEn: row.branchNameEn,
+            vehicleClass: rental?.vehicleClass ?? null,
+            pickedUpAt: rental?.pickedUpAt ?? null,
+            returnedAt: rental?.returnedAt ?? null,
+          }),
+        }
+      : null,
     events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), kind: e.kind, actor: e.actor, channel: e.channel, body: e.body, data: e.data ?? null })),
     permissions: { write: true },
-    /** Internal: whether the caller owns the case (the handler unmasks contacts for them). */
-    _owner: isOwnerOrEscalation(c, actor),
   };
 }
 
@@ -263,7 +286,14 @@ function checkVersion(row: CaseRow, version: number | undefined) {
   }
 }
 
-async function addEvent(tx: Tx, caseId: string, at: Date, actor: Actor, kind: (typeof caseEvents.$inferInsert)['kind'], extra: Partial<typeof caseEvents.$inferInsert> = {}) {
+async function addEvent(
+  tx: Tx,
+  caseId: string,
+  at: Date,
+  actor: Actor,
+  kind: (typeof caseEvents.$inferInsert)['kind'],
+  extra: Partial<typeof caseEvents.$inferInsert> = {},
+) {
   await tx.insert(caseEvents).values({ caseId, at, kind, actor: actor.label, ...extra });
 }
 
@@ -295,14 +325,18 @@ export async function updateCase(deps: AppDeps, actor: Actor, id: string, input:
             .select({ n: sql<number>`count(*)::int` })
             .from(userBranches)
             .where(and(eq(userBranches.userId, user.id), eq(userBranches.branchId, row.branchId)));
-          if (mine.n === 0) throw unprocessable('Not this branch', [{ path: 'assignee.userId', message: 'this branch manager does not manage the case’s branch' }]);
+          if (mine.n === 0)
+            throw unprocessable('Not this branch', [{ path: 'assignee.userId', message: 'this branch manager does not manage the case’s branch' }]);
         }
         Object.assign(set, { assigneeKind: 'user', ownerUserId: user.id, ownerName: user.name, ownerEmail: user.email, teamId: null });
         changed.owner = { from: row.ownerEmail, to: user.email };
       } else {
         const [team] = await tx.select().from(caseTeams).where(eq(caseTeams.id, input.assignee.teamId));
         if (!team) throw unprocessable('Unknown team', [{ path: 'assignee.teamId', message: 'no such team' }]);
-        const [account] = await tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, team.email.toLowerCase()));
+        const [account] = await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(eq(sql`lower(${users.email})`, team.email.toLowerCase()));
         Object.assign(set, { assigneeKind: 'team', ownerUserId: account?.id ?? null, ownerName: team.name, ownerEmail: team.email, teamId: team.id });
         changed.owner = { from: row.ownerEmail, to: team.email };
       }
@@ -318,27 +352,15 @@ export async function updateCase(deps: AppDeps, actor: Actor, id: string, input:
   return getCase(deps, actor, id);
 }
 
-const TRANSITIONS: Record<CaseStatus, CaseStatus[]> = {
-  open: ['in_progress', 'resolved'],
-  in_progress: ['resolved'],
-  reopened: ['in_progress', 'resolved'],
-  resolved: ['closed', 'reopened'],
-  closed: ['reopened'],
-};
-
-export function allowedTransitions(status: CaseStatus): CaseStatus[] {
-  return TRANSITIONS[status];
-}
-
 /** Moves a case along open → in progress → resolved → closed (and back to reopened). Returns whether a follow-up was queued. */
 export async function transitionCase(deps: AppDeps, actor: Actor, id: string, input: Transition): Promise<{ followUp: boolean }> {
   const at = deps.now();
   return deps.db.transaction(async (tx) => {
     const row = await loadCase(tx, actor, id, true);
     checkVersion(row, input.version);
-    if (!TRANSITIONS[row.status].includes(input.to)) {
+    if (!CASE_TRANSITIONS[row.status].includes(input.to)) {
       throw new ProblemError(409, 'Conflict', `A case that is ${row.status} cannot become ${input.to}.`, [
-        { path: 'to', message: `allowed from ${row.status}: ${TRANSITIONS[row.status].join(', ') || 'nothing'}` },
+        { path: 'to', message: `allowed from ${row.status}: ${CASE_TRANSITIONS[row.status].join(', ') || 'nothing'}` },
       ]);
     }
     const set: Partial<typeof cases.$inferInsert> = { status: input.to, version: row.version + 1, updatedAt: at };
@@ -366,7 +388,16 @@ export async function transitionCase(deps: AppDeps, actor: Actor, id: string, in
     if (input.to === 'closed') set.closedAt = at;
     if (input.to === 'reopened') {
       if (!input.note?.trim()) throw unprocessable('Say why the case is reopened', [{ path: 'note', message: 'required when reopening' }]);
-      const [rule] = await tx.select({ resolutionHours: alertRules.resolutionHours, firstResponseHours: alertRules.firstResponseHours }).from(alertRules).where(eq(alertRules.id, row.ruleId));
+      // A complaint has no rule: the time limits of its priority.
+      const [rule] = row.ruleId
+        ? await tx
+            .select({ resolutionHours: alertRules.resolutionHours, firstResponseHours: alertRules.firstResponseHours })
+            .from(alertRules)
+            .where(eq(alertRules.id, row.ruleId))
+        : await tx
+            .select({ resolutionHours: casePrioritySettings.resolutionHours, firstResponseHours: casePrioritySettings.firstResponseHours })
+            .from(casePrioritySettings)
+            .where(eq(casePrioritySettings.priority, row.priority));
       const due = slaTimes(at, rule ?? { firstResponseHours: 24, resolutionHours: 72 }, (row.businessHours as BusinessHours | null) ?? null, row.timeZone);
       Object.assign(set, { reopenedAt: at, resolvedAt: null, closedAt: null, resolutionDueAt: due.resolutionDueAt, resolutionWarnAt: due.resolutionWarnAt });
     }
@@ -378,7 +409,13 @@ export async function transitionCase(deps: AppDeps, actor: Actor, id: string, in
       data: {
         from: row.status,
         to: input.to,
-        ...(input.to === 'resolved' ? { rootCause: set.rootCause, compensationType: set.compensationType ?? row.compensationType, compensationAmount: set.compensationAmount ?? row.compensationAmount } : {}),
+        ...(input.to === 'resolved'
+          ? {
+              rootCause: set.rootCause,
+              compensationType: set.compensationType ?? row.compensationType,
+              compensationAmount: set.compensationAmount ?? row.compensationAmount,
+            }
+          : {}),
       },
     });
     await emitCaseEvent(tx, caseStatusEvent(input.to), id, at);
@@ -391,7 +428,10 @@ export async function addNote(deps: AppDeps, actor: Actor, id: string, body: str
   await deps.db.transaction(async (tx) => {
     const row = await loadCase(tx, actor, id, true);
     await addEvent(tx, id, at, actor, 'note', { body });
-    await tx.update(cases).set({ version: row.version + 1, updatedAt: at }).where(eq(cases.id, id));
+    await tx
+      .update(cases)
+      .set({ version: row.version + 1, updatedAt: at })
+      .where(eq(cases.id, id));
   });
 }
 
@@ -432,6 +472,15 @@ export async function listAssignees(db: Database) {
   return { users: people, teams };
 }
 
+/** The branches the caller may pick in the case filters, by code. */
+export async function branchesInScope(db: Database, scope: string[] | null) {
+  return db
+    .select({ id: branches.id, code: branches.code, name: branches.name, nameEn: branches.nameEn, region: branches.region })
+    .from(branches)
+    .where(branchScopeWhere(scope, branches.id))
+    .orderBy(asc(branches.code));
+}
+
 // ── Metrics ─────────────────────────────────────────────────────────────────────────────────────
 
 export async function caseMetrics(deps: AppDeps, actor: Actor, q: { from?: string; to?: string; branch?: string[] }) {
@@ -448,17 +497,27 @@ export async function caseMetrics(deps: AppDeps, actor: Actor, q: { from?: strin
   const late = sql`(coalesce(${cases.firstRespondedAt}, ${nowIso}::timestamptz) > ${cases.firstResponseDueAt} or coalesce(${cases.resolvedAt}, ${nowIso}::timestamptz) > ${cases.resolutionDueAt})`;
   const breached = sql`(${cases.firstResponseBreachedAt} is not null or ${cases.resolutionBreachedAt} is not null or ${late})`;
   const decided = sql`(${breached} or ${cases.resolvedAt} is not null)`;
+  // The golden time to first contact of the case's priority (case_priority_settings, docs/statistics.md).
+  const golden = sql`(select make_interval(mins => s.golden_first_contact_minutes) from case_priority_settings s where s.priority = ${cases.priority})`;
+  const contactDecided = sql`(${cases.firstRespondedAt} is not null or ${nowIso}::timestamptz - ${cases.createdAt} > ${golden})`;
+  const contactHit = sql`(${cases.firstRespondedAt} is not null and ${cases.firstRespondedAt} - ${cases.createdAt} <= ${golden})`;
   const followUp = sql`(select a.choice_ids[1] from responses fr join answers a on a.response_id = fr.id and a.question_id = 'q_resolved' where fr.invitation_id = ${cases.followUpInvitationId} and fr.status = 'finished' limit 1)`;
   const columns = {
     cases: sql<number>`count(*)::int`,
     open: sql<number>`(count(*) filter (where ${cases.resolvedAt} is null))::int`,
-    medianFirst: sql<number | null>`percentile_cont(0.5) within group (order by extract(epoch from ${cases.firstRespondedAt} - ${cases.createdAt})) filter (where ${cases.firstRespondedAt} is not null)`,
-    medianResolution: sql<number | null>`percentile_cont(0.5) within group (order by extract(epoch from ${cases.resolvedAt} - ${cases.createdAt})) filter (where ${cases.resolvedAt} is not null)`,
+    medianFirst: sql<
+      number | null
+    >`percentile_cont(0.5) within group (order by extract(epoch from ${cases.firstRespondedAt} - ${cases.createdAt})) filter (where ${cases.firstRespondedAt} is not null)`,
+    medianResolution: sql<
+      number | null
+    >`percentile_cont(0.5) within group (order by extract(epoch from ${cases.resolvedAt} - ${cases.createdAt})) filter (where ${cases.resolvedAt} is not null)`,
     slaDecided: sql<number>`(count(*) filter (where ${decided}))::int`,
     // A case still running past its due time counts as breached even before the sweep stamped it.
     slaBreached: sql<number>`(count(*) filter (where ${breached}))::int`,
     followUpAnswers: sql<number>`(count(*) filter (where ${followUp} is not null))::int`,
     recovered: sql<number>`(count(*) filter (where ${followUp} = 'yes'))::int`,
+    contactDecided: sql<number>`(count(*) filter (where ${contactDecided}))::int`,
+    contactHits: sql<number>`(count(*) filter (where ${contactHit}))::int`,
   };
   const perBranch = await deps.db
     .select({ branchId: cases.branchId, code: branches.code, name: branches.name, nameEn: branches.nameEn, ...columns })
@@ -479,7 +538,15 @@ export async function caseMetrics(deps: AppDeps, actor: Actor, q: { from?: strin
     followUpAnswers: r?.followUpAnswers ?? 0,
     recovered: r?.recovered ?? 0,
     recoveryRate: r && r.followUpAnswers > 0 ? round(r.recovered / r.followUpAnswers, 4) : null,
+    firstContactDecided: r?.contactDecided ?? 0,
+    firstContactHits: r?.contactHits ?? 0,
+    firstContactHitRate: r && r.contactDecided > 0 ? round(r.contactHits / r.contactDecided, 4) : null,
   });
+  const byChannel = await deps.db.select({ channel: cases.channel, n: sql<number>`count(*)::int` }).from(cases).where(where).groupBy(cases.channel);
+  const all = byChannel.reduce((sum, r) => sum + r.n, 0);
+  const goldenRows = await deps.db
+    .select({ priority: casePrioritySettings.priority, minutes: casePrioritySettings.goldenFirstContactMinutes })
+    .from(casePrioritySettings);
   return {
     from: q.from ?? null,
     to: q.to ?? null,
@@ -488,6 +555,11 @@ export async function caseMetrics(deps: AppDeps, actor: Actor, q: { from?: strin
       ...shape(r),
     })),
     total: { branch: null, ...shape(total) },
+    channels: CASE_CHANNELS.map((channel) => {
+      const n = byChannel.find((r) => r.channel === channel)?.n ?? 0;
+      return { channel, cases: n, share: all > 0 ? round(n / all, 4) : null };
+    }),
+    golden: PRIORITIES.flatMap((priority) => goldenRows.filter((g) => g.priority === priority)),
   };
 }
 

@@ -1,16 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { guard } from '../access/guard.ts';
-import { problemResponses } from '../lib/openapi.ts';
+import { idParamSchema, jsonBody, jsonResponse, problemResponses } from '../lib/openapi.ts';
 import {
-  assigneesSchema,
   caseDetailSchema,
+  caseOptionsSchema,
   caseListQuerySchema,
   caseListSchema,
   caseUpdateSchema,
   contactInputSchema,
+  escalationContactsSchema,
   escalationInputSchema,
   escalationSchema,
-  idParamSchema,
   metricsQuerySchema,
   metricsSchema,
   noteInputSchema,
@@ -24,8 +24,6 @@ import {
   transitionSchema,
 } from './cases.schemas.ts';
 
-const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <S extends z.ZodType>(schema: S) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const caseTags = ['Cases'];
 const ruleTags = ['Alert rules'];
 
@@ -38,7 +36,7 @@ export const listCases = createRoute({
   tags: caseTags,
   summary: 'Cases with filters (mine, overdue, status, branch, root cause, priority), soonest deadline first',
   request: { query: caseListQuerySchema },
-  responses: { 200: json(caseListSchema, 'Cases'), ...problemResponses(400, 401, 403) },
+  responses: { 200: jsonResponse(caseListSchema, 'Cases'), ...problemResponses(400, 401, 403) },
 });
 export type ListCasesRoute = typeof listCases;
 
@@ -52,7 +50,7 @@ export const caseMetrics = createRoute({
     'Cases are counted by the day they were opened (company time zone). SLA breach rate = cases that missed a time limit / cases whose outcome is known ' +
     '(resolved, or a time limit passed). Recovery rate = follow-up answers saying “resolved” / follow-up answers.',
   request: { query: metricsQuerySchema },
-  responses: { 200: json(metricsSchema, 'Metrics'), ...problemResponses(400, 401, 403) },
+  responses: { 200: jsonResponse(metricsSchema, 'Metrics'), ...problemResponses(400, 401, 403) },
 });
 export type CaseMetricsRoute = typeof caseMetrics;
 
@@ -63,13 +61,7 @@ export const caseOptions = createRoute({
   tags: caseTags,
   summary: 'What the case pages offer to choose from: branches, people and teams to assign to',
   responses: {
-    200: json(
-      assigneesSchema.extend({
-        branches: z.array(z.object({ id: z.uuid(), code: z.string(), name: z.string(), nameEn: z.string().nullable(), region: z.string() })),
-        me: z.object({ email: z.string().nullable() }),
-      }),
-      'Options',
-    ),
+    200: jsonResponse(caseOptionsSchema, 'Options'),
     ...problemResponses(401, 403),
   },
 });
@@ -82,7 +74,7 @@ export const getCase = createRoute({
   tags: caseTags,
   summary: 'One case with its response, customer, rental, follow-up and timeline',
   request: { params: idParamSchema },
-  responses: { 200: json(caseDetailSchema, 'The case'), ...problemResponses(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(caseDetailSchema, 'The case'), ...problemResponses(400, 401, 403, 404) },
 });
 export type GetCaseRoute = typeof getCase;
 
@@ -92,8 +84,8 @@ export const updateCase = createRoute({
   ...guard('cases:write'),
   tags: caseTags,
   summary: 'Change priority, root cause, resolution, compensation, follow-up or the owner',
-  request: { params: idParamSchema, ...body(caseUpdateSchema) },
-  responses: { 200: json(caseDetailSchema, 'Changed'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+  request: { params: idParamSchema, ...jsonBody(caseUpdateSchema) },
+  responses: { 200: jsonResponse(caseDetailSchema, 'Changed'), ...problemResponses(400, 401, 403, 404, 409, 422) },
 });
 export type UpdateCaseRoute = typeof updateCase;
 
@@ -104,8 +96,8 @@ export const transitionCase = createRoute({
   tags: caseTags,
   summary: 'Move the case: open → in progress → resolved → closed; resolved or closed → reopened',
   description: 'Resolving needs a root cause and a resolution (given here or set before); it sends the follow-up survey unless switched off.',
-  request: { params: idParamSchema, ...body(transitionSchema) },
-  responses: { 200: json(caseDetailSchema, 'Moved'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+  request: { params: idParamSchema, ...jsonBody(transitionSchema) },
+  responses: { 200: jsonResponse(caseDetailSchema, 'Moved'), ...problemResponses(400, 401, 403, 404, 409, 422) },
 });
 export type TransitionCaseRoute = typeof transitionCase;
 
@@ -115,8 +107,8 @@ export const addNote = createRoute({
   ...guard('cases:write'),
   tags: caseTags,
   summary: 'Add an internal note',
-  request: { params: idParamSchema, ...body(noteInputSchema) },
-  responses: { 201: json(caseDetailSchema, 'Added'), ...problemResponses(400, 401, 403, 404) },
+  request: { params: idParamSchema, ...jsonBody(noteInputSchema) },
+  responses: { 201: jsonResponse(caseDetailSchema, 'Added'), ...problemResponses(400, 401, 403, 404) },
 });
 export type AddNoteRoute = typeof addNote;
 
@@ -126,8 +118,8 @@ export const addContact = createRoute({
   ...guard('cases:write'),
   tags: caseTags,
   summary: 'Log a call, e-mail or SMS to the customer (the first one is the first response)',
-  request: { params: idParamSchema, ...body(contactInputSchema) },
-  responses: { 201: json(caseDetailSchema, 'Logged'), ...problemResponses(400, 401, 403, 404, 422) },
+  request: { params: idParamSchema, ...jsonBody(contactInputSchema) },
+  responses: { 201: jsonResponse(caseDetailSchema, 'Logged'), ...problemResponses(400, 401, 403, 404, 422) },
 });
 export type AddContactRoute = typeof addContact;
 
@@ -140,7 +132,7 @@ export const listRules = createRoute({
   tags: ruleTags,
   summary: 'Alert rules, optionally of one survey',
   request: { query: ruleListQuerySchema },
-  responses: { 200: json(z.array(ruleSchema), 'Rules'), ...problemResponses(400, 401, 403) },
+  responses: { 200: jsonResponse(z.array(ruleSchema), 'Rules'), ...problemResponses(400, 401, 403) },
 });
 export type ListRulesRoute = typeof listRules;
 
@@ -150,8 +142,8 @@ export const createRule = createRoute({
   ...guard('rules:write'),
   tags: ruleTags,
   summary: 'Create an alert rule',
-  request: body(ruleInputSchema),
-  responses: { 201: json(ruleSchema, 'Created'), ...problemResponses(400, 401, 403, 422) },
+  request: jsonBody(ruleInputSchema),
+  responses: { 201: jsonResponse(ruleSchema, 'Created'), ...problemResponses(400, 401, 403, 422) },
 });
 export type CreateRuleRoute = typeof createRule;
 
@@ -162,7 +154,7 @@ export const getRule = createRoute({
   tags: ruleTags,
   summary: 'One alert rule',
   request: { params: idParamSchema },
-  responses: { 200: json(ruleSchema, 'The rule'), ...problemResponses(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(ruleSchema, 'The rule'), ...problemResponses(400, 401, 403, 404) },
 });
 export type GetRuleRoute = typeof getRule;
 
@@ -172,8 +164,8 @@ export const updateRule = createRoute({
   ...guard('rules:write'),
   tags: ruleTags,
   summary: 'Replace an alert rule (applies to responses finished from now on)',
-  request: { params: idParamSchema, ...body(ruleInputSchema) },
-  responses: { 200: json(ruleSchema, 'Saved'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+  request: { params: idParamSchema, ...jsonBody(ruleInputSchema) },
+  responses: { 200: jsonResponse(ruleSchema, 'Saved'), ...problemResponses(400, 401, 403, 404, 409, 422) },
 });
 export type UpdateRuleRoute = typeof updateRule;
 
@@ -195,7 +187,7 @@ export const previewRule = createRoute({
   tags: ruleTags,
   summary: 'How many recent responses the rule would have raised a case for',
   request: { params: idParamSchema, query: rulePreviewQuerySchema },
-  responses: { 200: json(rulePreviewSchema, 'Preview'), ...problemResponses(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(rulePreviewSchema, 'Preview'), ...problemResponses(400, 401, 403, 404) },
 });
 export type PreviewRuleRoute = typeof previewRule;
 
@@ -205,7 +197,7 @@ export const listTeams = createRoute({
   ...guard('cases:read'),
   tags: ruleTags,
   summary: 'Teams cases can be assigned to',
-  responses: { 200: json(z.array(teamSchema), 'Teams'), ...problemResponses(401, 403) },
+  responses: { 200: jsonResponse(z.array(teamSchema), 'Teams'), ...problemResponses(401, 403) },
 });
 export type ListTeamsRoute = typeof listTeams;
 
@@ -215,8 +207,8 @@ export const createTeam = createRoute({
   ...guard('rules:write'),
   tags: ruleTags,
   summary: 'Add a team (a name and the e-mail address its cases go to)',
-  request: body(teamInputSchema),
-  responses: { 201: json(teamSchema, 'Created'), ...problemResponses(400, 401, 403, 409) },
+  request: jsonBody(teamInputSchema),
+  responses: { 201: jsonResponse(teamSchema, 'Created'), ...problemResponses(400, 401, 403, 409) },
 });
 export type CreateTeamRoute = typeof createTeam;
 
@@ -238,7 +230,7 @@ export const listEscalations = createRoute({
   tags: ruleTags,
   summary: 'Who breached cases escalate to: regional managers (by region), then quality managers',
   responses: {
-    200: json(z.object({ contacts: z.array(escalationSchema), regions: z.array(z.string()) }), 'Contacts and the branches’ regions'),
+    200: jsonResponse(escalationContactsSchema, 'Contacts and the branches’ regions'),
     ...problemResponses(401, 403),
   },
 });
@@ -250,8 +242,8 @@ export const createEscalation = createRoute({
   ...guard('rules:write'),
   tags: ruleTags,
   summary: 'Add an escalation contact',
-  request: body(escalationInputSchema),
-  responses: { 201: json(escalationSchema, 'Created'), ...problemResponses(400, 401, 403, 409) },
+  request: jsonBody(escalationInputSchema),
+  responses: { 201: jsonResponse(escalationSchema, 'Created'), ...problemResponses(400, 401, 403, 409) },
 });
 export type CreateEscalationRoute = typeof createEscalation;
 

@@ -1,17 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import {
-  businessHoursSchema,
-  CASE_STATUSES,
-  COMPENSATION_TYPES,
-  CONTACT_CHANNELS,
-  filterSchema,
-  PRIORITIES,
-  ROOT_CAUSES,
-  triggerSchema,
-} from './rules.ts';
-
-const uuidParam = (name: string) => z.uuid().openapi({ param: { name, in: 'path' }, example: '0b8f3c1e-2d5a-4c7e-9f10-1a2b3c4d5e6f' });
-export const idParamSchema = z.object({ id: uuidParam('id') });
+import { pipingFactsSchema } from '../responses/piping-facts.ts';
+import { storedDefinitionSchema } from '../surveys/surveys.schemas.ts';
+import { CASE_CHANNELS } from './channels.ts';
+import { businessHoursSchema, CASE_STATUSES, COMPENSATION_TYPES, CONTACT_CHANNELS, filterSchema, PRIORITIES, ROOT_CAUSES, triggerSchema } from './rules.ts';
 
 const isoDateTime = z.string().openapi({ format: 'date-time', example: '2026-06-01T10:00:00.000Z' });
 const nullableDateTime = isoDateTime.nullable();
@@ -22,10 +13,19 @@ const ruleFields = {
   surveyId: z.uuid(),
   name: z.string().trim().min(1).max(200),
   enabled: z.boolean().default(true),
-  triggers: z.array(triggerSchema).min(1).max(20).openapi({
-    description: 'Any one of these answer conditions raises a case.',
-    example: [{ type: 'nps_at_most', value: 6 }, { type: 'csat_at_most', value: 2 }, { type: 'any_problem' }, { type: 'comment_contains', keywords: ['投诉', 'refund'] }],
-  }),
+  triggers: z
+    .array(triggerSchema)
+    .min(1)
+    .max(20)
+    .openapi({
+      description: 'Any one of these answer conditions raises a case.',
+      example: [
+        { type: 'nps_at_most', value: 6 },
+        { type: 'csat_at_most', value: 2 },
+        { type: 'any_problem' },
+        { type: 'comment_contains', keywords: ['投诉', 'refund'] },
+      ],
+    }),
   filters: z
     .array(filterSchema)
     .max(20)
@@ -34,12 +34,23 @@ const ruleFields = {
   priority: z.enum(PRIORITIES).default('normal'),
   assignTo: z.enum(['branch_manager', 'team']).default('branch_manager'),
   teamId: z.uuid().nullable().default(null),
-  firstResponseHours: z.number().positive().max(24 * 60).default(24),
-  resolutionHours: z.number().positive().max(24 * 365).default(72),
-  businessHours: businessHoursSchema.nullable().default(null).openapi({
-    description: 'null: the time limits run around the clock; else only in these hours, in the branch’s time zone.',
-    example: { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' },
-  }),
+  firstResponseHours: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(24),
+  resolutionHours: z
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(72),
+  businessHours: businessHoursSchema
+    .nullable()
+    .default(null)
+    .openapi({
+      description: 'null: the time limits run around the clock; else only in these hours, in the branch’s time zone.',
+      example: { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' },
+    }),
   followUpSurvey: z.boolean().default(true).openapi({ description: 'Send the complaint follow-up survey when a case is resolved.' }),
 };
 
@@ -104,6 +115,10 @@ export const escalationSchema = z
   .object({ id: z.uuid(), level: z.enum(['regional_manager', 'quality_manager']), region: z.string().nullable(), name: z.string(), email: z.string() })
   .openapi('EscalationContact');
 
+export const escalationContactsSchema = z
+  .object({ contacts: z.array(escalationSchema), regions: z.array(z.string()).openapi({ description: 'The branches’ regions' }) })
+  .openapi('EscalationContacts');
+
 // ── Cases ───────────────────────────────────────────────────────────────────────────────────────
 
 const boolQuery = z
@@ -124,6 +139,7 @@ export const caseListQuerySchema = z.object({
   rootCause: listOf(z.enum(ROOT_CAUSES)),
   priority: listOf(z.enum(PRIORITIES)),
   rule: z.uuid().optional(),
+  channel: listOf(z.enum(CASE_CHANNELS)).openapi({ description: 'Where the case came from: survey (an alert rule) or a complaint channel' }),
   number: z.coerce.number().int().min(1).optional(),
   from: z.iso.date().optional().openapi({ description: 'Created on or after this day (company time zone)' }),
   to: z.iso.date().optional().openapi({ description: 'Created on or before this day' }),
@@ -141,6 +157,7 @@ export const caseSummarySchema = z
     number: z.number().int(),
     status: z.enum(CASE_STATUSES),
     priority: z.enum(PRIORITIES),
+    channel: z.enum(CASE_CHANNELS).openapi({ description: 'survey: raised by an alert rule; else the channel a complaint arrived by' }),
     reasons: z.array(reasonSchema),
     reasonText: z.object({ 'zh-CN': z.string(), en: z.string() }),
     branch: z.object({ id: z.uuid(), code: z.string(), name: z.string(), nameEn: z.string().nullable() }).nullable(),
@@ -170,16 +187,20 @@ const eventSchema = z
     actor: z.string(),
     channel: z.enum(CONTACT_CHANNELS).nullable(),
     body: z.string().nullable(),
-    data: z.unknown(),
+    data: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'What changed (by kind of event)' }),
   })
   .openapi('CaseEvent');
 
 export const caseDetailSchema = caseSummarySchema
   .extend({
     version: z.number().int(),
-    rule: z.object({ id: z.uuid(), name: z.string() }),
-    surveyId: z.uuid(),
-    responseId: z.uuid(),
+    rule: z.object({ id: z.uuid(), name: z.string() }).nullable().openapi({ description: 'null for a complaint opened by staff' }),
+    surveyId: z.uuid().nullable(),
+    responseId: z.uuid().nullable(),
+    description: z.string().nullable().openapi({ description: 'A complaint: what the customer said, as staff wrote it down' }),
+    attachments: z.array(
+      z.object({ id: z.uuid(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number().int(), uploadedBy: z.string(), createdAt: isoDateTime }),
+    ),
     assigneeKind: z.enum(['branch_manager', 'team', 'user']),
     teamId: z.uuid().nullable(),
     escalatedToEmail: z.string().nullable(),
@@ -224,13 +245,17 @@ export const caseDetailSchema = caseSummarySchema
         bookingChannel: z.string(),
       })
       .nullable(),
-    response: z.object({
-      id: z.uuid(),
-      finishedAt: nullableDateTime,
-      locale: z.string(),
-      definition: z.unknown(),
-      answers: z.record(z.string(), z.unknown()),
-    }),
+    response: z
+      .object({
+        id: z.uuid(),
+        finishedAt: nullableDateTime,
+        locale: z.string(),
+        definition: storedDefinitionSchema(),
+        answers: z.record(z.string(), z.unknown()),
+        facts: pipingFactsSchema,
+      })
+      .nullable()
+      .openapi({ description: 'The answers that raised the case; null for a complaint opened by staff' }),
     events: z.array(eventSchema),
     permissions: z.object({ write: z.boolean() }),
   })
@@ -286,6 +311,13 @@ export const assigneesSchema = z
   })
   .openapi('CaseAssignees');
 
+export const caseOptionsSchema = assigneesSchema
+  .extend({
+    branches: z.array(z.object({ id: z.uuid(), code: z.string(), name: z.string(), nameEn: z.string().nullable(), region: z.string() })),
+    me: z.object({ email: z.string().nullable() }),
+  })
+  .openapi('CaseOptions');
+
 // ── Metrics ─────────────────────────────────────────────────────────────────────────────────────
 
 export const metricsQuerySchema = z.object({
@@ -306,8 +338,25 @@ const metricsRow = z.object({
   followUpAnswers: z.number().int(),
   recovered: z.number().int().openapi({ description: 'Follow-up answers saying the issue was resolved' }),
   recoveryRate: z.number().nullable(),
+  firstContactDecided: z
+    .number()
+    .int()
+    .openapi({ description: 'Cases whose golden first-contact outcome is known: contacted, or the golden time of their priority passed' }),
+  firstContactHits: z.number().int().openapi({ description: 'Of those, first contact within the golden time of their priority' }),
+  firstContactHitRate: z.number().nullable().openapi({ description: 'firstContactHits / firstContactDecided (docs/statistics.md)' }),
 });
 
 export const metricsSchema = z
-  .object({ from: z.string().nullable(), to: z.string().nullable(), rows: z.array(metricsRow), total: metricsRow })
+  .object({
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    rows: z.array(metricsRow),
+    total: metricsRow,
+    channels: z
+      .array(z.object({ channel: z.enum(CASE_CHANNELS), cases: z.number().int(), share: z.number().nullable() }))
+      .openapi({ description: 'Cases per channel and their share of all cases in the period (every channel listed, zeros included)' }),
+    golden: z
+      .array(z.object({ priority: z.enum(PRIORITIES), minutes: z.number().int() }))
+      .openapi({ description: 'The golden time to first contact per priority (PUT /api/cases/priority-settings)' }),
+  })
   .openapi('CaseMetrics');

@@ -1,9 +1,10 @@
 // Words for case values in zh-CN and en, shared by the owners' e-mails and the web app (zod-free imports,
 // so the web app can use it without the definition schema).
-import type { SurveyDefinition } from '../surveys/definition/index.ts';
-import { localize } from '../surveys/definition/localize.ts';
-import { findQuestion } from '../surveys/definition/walk.ts';
+import type { SurveyDefinition } from '@rs/survey-definition';
+import { localize } from '@rs/survey-definition/localize';
+import { findQuestion } from '@rs/survey-definition/walk';
 import type { TriggerReason } from './rules.ts';
+import { DEFAULT_LEXICON } from '../text/lexicon.defaults.ts';
 
 export type CaseLocale = 'zh-CN' | 'en';
 
@@ -21,7 +22,14 @@ export const PRIORITY_LABELS: Labels = {
 
 export const ROOT_CAUSE_LABELS: Labels = {
   'zh-CN': { vehicle_condition: '车况', staff: '员工服务', price_fees: '价格与费用', waiting_time: '等候时间', billing: '结算账单', other: '其他' },
-  en: { vehicle_condition: 'Vehicle condition', staff: 'Staff', price_fees: 'Price and fees', waiting_time: 'Waiting time', billing: 'Billing', other: 'Other' },
+  en: {
+    vehicle_condition: 'Vehicle condition',
+    staff: 'Staff',
+    price_fees: 'Price and fees',
+    waiting_time: 'Waiting time',
+    billing: 'Billing',
+    other: 'Other',
+  },
 };
 
 export const COMPENSATION_LABELS: Labels = {
@@ -52,9 +60,7 @@ function questionText(def: SurveyDefinition | null, id: string, locale: CaseLoca
 function choiceText(def: SurveyDefinition | null, questionId: string, choiceId: string, locale: CaseLocale): string {
   const q = def ? findQuestion(def, questionId) : undefined;
   if (!q || (q.type !== 'problems' && q.type !== 'single' && q.type !== 'multi')) return choiceId;
-  const choice = [...q.choices, ...(q.other ? [q.other] : []), ...(q.type === 'problems' && q.noProblem ? [q.noProblem] : [])].find(
-    (c) => c.id === choiceId,
-  );
+  const choice = [...q.choices, ...(q.other ? [q.other] : []), ...(q.type === 'problems' && q.noProblem ? [q.noProblem] : [])].find((c) => c.id === choiceId);
   return choice ? localize(choice.text, locale, def!.defaultLocale) : choiceId;
 }
 
@@ -82,25 +88,16 @@ export function describeReason(reason: TriggerReason, def: SurveyDefinition | nu
     }
     case 'keyword':
       return zh ? `评论中出现“${reason.keyword}”` : `Comment mentions “${reason.keyword}”`;
+    case 'topic': {
+      // Shipped topics by their label; a topic added later by its id.
+      const topic = DEFAULT_LEXICON.find((t) => t.id === reason.topicId);
+      const name = topic ? topic.label[zh ? 'zh-CN' : 'en'] : reason.topicId;
+      const negative = reason.label === 'neg';
+      return zh ? `评论话题：${name}${negative ? '（负面）' : ''}` : `Comment topic: ${name}${negative ? ' (negative)' : ''}`;
+    }
   }
 }
 
 export function describeReasons(reasons: TriggerReason[], def: SurveyDefinition | null, locale: CaseLocale): string {
   return reasons.map((r) => describeReason(r, def, locale)).join(locale === 'zh-CN' ? '；' : '; ');
-}
-
-/** A date-time as people at the branch read it: "2026-06-01 18:00". */
-export function formatLocalTime(date: Date | string, timeZone: string): string {
-  const d = typeof date === 'string' ? new Date(date) : date;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(d);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

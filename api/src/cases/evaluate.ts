@@ -1,15 +1,19 @@
 // Finished response → alert rules → cases. Runs as a job after the response's transaction committed;
 // the unique (rule, response) key makes a repeated run create nothing new.
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { alertRules, answers, branches, caseEvents, cases, customers, rentals, responses, surveyVersions } from '../db/schema.ts';
+import type { alertRules } from '../db/schema.ts';
 import type { AppDeps } from '../lib/types.ts';
-import { fromAnswerRows, type Answers, type SurveyDefinition } from '../surveys/definition/index.ts';
+import { fromAnswerRows, type Answers, type SurveyDefinition } from '@rs/survey-definition';
 import { emitCaseEvent } from '../access/webhooks.delivery.ts';
-import { resolveOwner, type Executor } from './assignment.ts';
+import { txSql } from '../queue/queue.ts';
+import { topicsOfResponse } from '../text/text.queries.ts';
+import { caseOwnerColumns, resolveOwner } from './assignment.ts';
 import { slaTimes, type BusinessHours } from './business-hours.ts';
 import { deliverCaseNotifications, queueCaseEmail } from './notifications.ts';
+import { answerRowsOf } from '../responses/respond.queries.ts';
+import { attributes, enabledRules, insertCaseOnce, responseForRules } from './evaluate.queries.ts';
 import { enqueueEvaluation } from './queues.ts';
+import { systemEvent } from './sla.queries.ts';
 import { evaluateRule, type Filter, type RuleContext, type Trigger } from './rules.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -19,63 +23,31 @@ export const caseKey = (ruleId: string, responseId: string) => `rule:${ruleId}:r
 
 const conditionsOf = (rule: RuleRow) => ({ triggers: rule.triggers as Trigger[], filters: (rule.filters ?? []) as Filter[] });
 
-async function enabledRules(db: Executor, surveyId: string) {
-  return db
-    .select()
-    .from(alertRules)
-    .where(and(eq(alertRules.surveyId, surveyId), eq(alertRules.enabled, true)))
-    .orderBy(alertRules.createdAt);
-}
-
-async function attributes(db: Executor, ids: { customerId: string | null; rentalId: string | null; branchId: string | null }) {
-  const [customer] = ids.customerId
-    ? await db
-        .select({ valueTier: customers.valueTier, customerType: customers.customerType, memberLevel: customers.memberLevel })
-        .from(customers)
-        .where(eq(customers.id, ids.customerId))
-    : [];
-  const [rental] = ids.rentalId
-    ? await db
-        .select({ vehicleClass: rentals.vehicleClass, bookingChannel: rentals.bookingChannel, amount: rentals.amount })
-        .from(rentals)
-        .where(eq(rentals.id, ids.rentalId))
-    : [];
-  const [branch] = ids.branchId
-    ? await db
-        .select({ id: branches.id, code: branches.code, region: branches.region, timeZone: branches.timeZone })
-        .from(branches)
-        .where(eq(branches.id, ids.branchId))
-    : [];
-  return { customer: customer ?? null, rental: rental ? { ...rental, amount: Number(rental.amount) } : null, branch: branch ?? null };
-}
-
-/**
- * Whether any enabled rule of the survey matches these answers: decided while the response is being
- * finished, so the thank-you page can tell a disappointed customer that someone will be in touch.
- */
-export async function rulesMatch(
-  db: Executor,
-  input: { surveyId: string; definition: SurveyDefinition; answers: Answers; customerId: string | null; rentalId: string | null; branchId: string | null },
-): Promise<boolean> {
-  const rules = await enabledRules(db, input.surveyId);
-  if (rules.length === 0) return false;
-  const attrs = await attributes(db, input);
-  const ctx: RuleContext = { definition: input.definition, answers: input.answers, ...attrs };
-  return rules.some((rule) => evaluateRule(conditionsOf(rule), ctx).matched);
-}
-
 /**
  * Called by the answering domain in the transaction that finishes a response: queues the rule evaluation
  * (when the survey has rules) and says whether a case will follow, for the thank-you page.
  */
 export async function onResponseFinished(
   tx: Tx,
-  input: { responseId: string; surveyId: string; definition: SurveyDefinition; answers: Answers; customerId: string | null; rentalId: string | null; branchId: string | null },
+  input: {
+    responseId: string;
+    surveyId: string;
+    definition: SurveyDefinition;
+    answers: Answers;
+    customerId: string | null;
+    rentalId: string | null;
+    branchId: string | null;
+  },
 ): Promise<{ followUpPromised: boolean }> {
   const rules = await enabledRules(tx, input.surveyId);
   if (rules.length === 0) return { followUpPromised: false };
   await enqueueEvaluation(tx, input.responseId);
-  const ctx: RuleContext = { definition: input.definition, answers: input.answers, ...(await attributes(tx, input)) };
+  const ctx: RuleContext = {
+    definition: input.definition,
+    answers: input.answers,
+    ...(await attributes(tx, input)),
+    topics: await topicsOfResponse(txSql(tx), input.responseId),
+  };
   return { followUpPromised: rules.some((rule) => evaluateRule(conditionsOf(rule), ctx).matched) };
 }
 
@@ -94,41 +66,31 @@ export async function openCase(
   const timeZone = branch?.timeZone ?? 'Asia/Shanghai';
   const hours = (rule.businessHours as BusinessHours | null) ?? null;
   const due = slaTimes(at, rule, hours, timeZone);
-  const [created] = await tx
-    .insert(cases)
-    .values({
-      ruleId: rule.id,
-      responseId: response.id,
-      idempotencyKey: caseKey(rule.id, response.id),
-      surveyId: response.surveyId,
-      branchId: branch?.id ?? null,
-      customerId: response.customerId,
-      rentalId: response.rentalId,
-      status: 'open',
-      priority: rule.priority,
-      trigger: reasons,
-      assigneeKind: owner?.kind ?? 'branch_manager',
-      teamId: owner?.teamId ?? null,
-      ownerUserId: owner?.userId ?? null,
-      ownerName: owner?.name ?? null,
-      ownerEmail: owner?.email ?? null,
-      escalationLevel: owner?.level ?? 0,
-      businessHours: hours,
-      timeZone,
-      ...due,
-      followUpWanted: rule.followUpSurvey,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .onConflictDoNothing()
-    .returning();
+  const created = await insertCaseOnce(tx, {
+    ruleId: rule.id,
+    responseId: response.id,
+    idempotencyKey: caseKey(rule.id, response.id),
+    surveyId: response.surveyId,
+    branchId: branch?.id ?? null,
+    customerId: response.customerId,
+    rentalId: response.rentalId,
+    status: 'open',
+    priority: rule.priority,
+    trigger: reasons,
+    ...caseOwnerColumns(owner),
+    businessHours: hours,
+    timeZone,
+    ...due,
+    followUpWanted: rule.followUpSurvey,
+    createdAt: at,
+    updatedAt: at,
+  });
   if (!created) return null;
-  await tx.insert(caseEvents).values({
-    caseId: created.id,
-    at,
-    kind: 'created',
-    actor: 'system',
-    data: { ruleId: rule.id, ruleName: rule.name, reasons, owner: owner ? { name: owner.name, email: owner.email, level: owner.level } : null },
+  await systemEvent(tx, created.id, at, 'created', {
+    ruleId: rule.id,
+    ruleName: rule.name,
+    reasons,
+    owner: owner ? { name: owner.name, email: owner.email, level: owner.level } : null,
   });
   await emitCaseEvent(tx, 'case.created', created.id, at);
   const notification = options.notify === false ? null : await queueCaseEmail(tx, created, 'created', created.ownerEmail, deps.publicUrl, at);
@@ -139,29 +101,14 @@ export async function openCase(
 export async function evaluateResponseRules(deps: AppDeps, payload: { responseId: string }): Promise<{ created: string[] }> {
   const at = deps.now();
   const result = await deps.db.transaction(async (tx) => {
-    const [response] = await tx
-      .select({
-        id: responses.id,
-        status: responses.status,
-        surveyId: responses.surveyId,
-        customerId: responses.customerId,
-        rentalId: responses.rentalId,
-        branchId: responses.branchId,
-        definition: surveyVersions.definition,
-      })
-      .from(responses)
-      .innerJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId))
-      .where(eq(responses.id, payload.responseId));
+    const response = await responseForRules(tx, payload.responseId);
     if (!response || response.status !== 'finished') return { created: [] as string[], notifications: [] as string[] };
     const rules = await enabledRules(tx, response.surveyId);
     if (rules.length === 0) return { created: [], notifications: [] };
     const definition = response.definition as SurveyDefinition;
-    const rows = await tx
-      .select({ questionId: answers.questionId, itemId: answers.itemId, valueNumber: answers.valueNumber, choiceIds: answers.choiceIds, valueText: answers.valueText })
-      .from(answers)
-      .where(eq(answers.responseId, response.id));
+    const rows = await answerRowsOf(tx, response.id);
     const attrs = await attributes(tx, response);
-    const ctx: RuleContext = { definition, answers: fromAnswerRows(definition, rows), ...attrs };
+    const ctx: RuleContext = { definition, answers: fromAnswerRows(definition, rows), ...attrs, topics: await topicsOfResponse(txSql(tx), response.id) };
     const created: string[] = [];
     const notifications: string[] = [];
     for (const rule of rules) {

@@ -1,12 +1,12 @@
 // The follow-up survey of a resolved case: the complaint follow-up template, created and published the
 // first time it is needed, sent to the customer as an ordinary invitation.
 import { findTemplate } from '@rs/survey-templates';
-import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { caseEvents, cases, surveys, surveyVersions } from '../db/schema.ts';
 import type { AppDeps } from '../lib/types.ts';
 import { createSurvey, publishSurvey } from '../surveys/versions.queries.ts';
+import { activeSurveyOfKind, draftSurveyOfKind, lockCase, lockFollowUpSurveyCreation, setCase } from './follow-up.queries.ts';
 import { inviteToFollowUp, setUpFollowUpDistribution } from './invite.ts';
+import { systemEvent } from './sla.queries.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -16,24 +16,15 @@ export const FOLLOW_UP_TEMPLATE = 'complaint-follow-up';
 /** The active follow-up survey at its newest version; created from the template and published when there is none. */
 export async function followUpSurvey(tx: Tx, at: Date): Promise<{ surveyId: string; versionId: string }> {
   // One creator at a time: two cases resolved at once must not make two surveys.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('cases.follow-up-survey'))`);
-  const [existing] = await tx
-    .select({ surveyId: surveys.id, versionId: surveyVersions.id })
-    .from(surveys)
-    .innerJoin(surveyVersions, eq(surveyVersions.surveyId, surveys.id))
-    .where(and(eq(surveys.kind, FOLLOW_UP_KIND), eq(surveys.status, 'active')))
-    .orderBy(desc(surveys.createdAt), desc(surveyVersions.version))
-    .limit(1);
+  await lockFollowUpSurveyCreation(tx);
+  const existing = await activeSurveyOfKind(tx, FOLLOW_UP_KIND);
   if (existing) return existing;
   const template = findTemplate(FOLLOW_UP_TEMPLATE);
   if (!template) throw new Error(`survey template ${FOLLOW_UP_TEMPLATE} missing`);
-  const [draft] = await tx
-    .select({ id: surveys.id })
-    .from(surveys)
-    .where(and(eq(surveys.kind, FOLLOW_UP_KIND), eq(surveys.status, 'draft')))
-    .orderBy(desc(surveys.createdAt))
-    .limit(1);
-  const surveyId = draft?.id ?? (await createSurvey(tx, { name: template.name['zh-CN'] ?? 'Complaint follow-up', kind: FOLLOW_UP_KIND, definition: template.definition }, at)).id;
+  const draft = await draftSurveyOfKind(tx, FOLLOW_UP_KIND);
+  const surveyId =
+    draft?.id ??
+    (await createSurvey(tx, { name: template.name['zh-CN'] ?? 'Complaint follow-up', kind: FOLLOW_UP_KIND, definition: template.definition }, at)).id;
   const version = await publishSurvey(tx, surveyId, at);
   if (!draft) await setUpFollowUpDistribution(tx, surveyId, at);
   return { surveyId, versionId: version.id };
@@ -45,16 +36,16 @@ export type FollowUpOutcome = 'sent' | 'already_sent' | 'not_wanted' | 'not_reso
 export async function sendFollowUpSurvey(deps: AppDeps, payload: { caseId: string }): Promise<{ outcome: FollowUpOutcome; invitationId?: string }> {
   const at = deps.now();
   return deps.db.transaction(async (tx) => {
-    const [row] = await tx.select().from(cases).where(eq(cases.id, payload.caseId)).for('update');
+    const row = await lockCase(tx, payload.caseId);
     if (!row) return { outcome: 'not_resolved' as const };
     if (row.followUpInvitationId) return { outcome: 'already_sent' as const, invitationId: row.followUpInvitationId };
     if (!row.followUpWanted) return { outcome: 'not_wanted' as const };
     if (row.status !== 'resolved' && row.status !== 'closed') return { outcome: 'not_resolved' as const };
     const record = async (outcome: FollowUpOutcome, data: Record<string, unknown> = {}) => {
-      await tx.insert(caseEvents).values({ caseId: row.id, at, kind: 'follow_up', actor: 'system', data: { outcome, ...data } });
+      await systemEvent(tx, row.id, at, 'follow_up', { outcome, ...data });
     };
     if (!row.customerId || !row.branchId) {
-      await tx.update(cases).set({ followUpWanted: false, updatedAt: at }).where(eq(cases.id, row.id));
+      await setCase(tx, row.id, { followUpWanted: false, updatedAt: at });
       await record('no_customer');
       return { outcome: 'no_customer' as const };
     }
@@ -69,14 +60,11 @@ export async function sendFollowUpSurvey(deps: AppDeps, payload: { caseId: strin
     });
     if (!invitation) {
       // Nobody to send it to (no consent, no usable address, opted out): the case does not wait for it.
-      await tx.update(cases).set({ followUpWanted: false, updatedAt: at }).where(eq(cases.id, row.id));
+      await setCase(tx, row.id, { followUpWanted: false, updatedAt: at });
       await record('not_invited');
       return { outcome: 'not_invited' as const };
     }
-    await tx
-      .update(cases)
-      .set({ followUpInvitationId: invitation.id, followUpSentAt: at, version: row.version + 1, updatedAt: at })
-      .where(eq(cases.id, row.id));
+    await setCase(tx, row.id, { followUpInvitationId: invitation.id, followUpSentAt: at, version: row.version + 1, updatedAt: at });
     await record('sent', { invitationId: invitation.id, surveyId: target.surveyId, channel: invitation.channel });
     return { outcome: 'sent' as const, invitationId: invitation.id };
   });

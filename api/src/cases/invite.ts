@@ -10,6 +10,7 @@ import { invitationRulesSchema, type MessageTemplates } from '../distribution/ru
 import { invitationToken, tokenSecret } from '../distribution/tokens.ts';
 import type { AppDeps } from '../lib/types.ts';
 import { insertJobs, txSql } from '../queue/queue.ts';
+import { followUpContact, insertFollowUpInvitation, invitationOfRental } from './follow-up.queries.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -55,17 +56,6 @@ export async function setUpFollowUpDistribution(tx: Tx, surveyId: string, at: Da
   await saveRules(txSql(tx), surveyId, rules, at);
 }
 
-interface CustomerRow {
-  email: string | null;
-  phone: string | null;
-  consent_email: boolean;
-  consent_sms: boolean;
-  email_bad: boolean;
-  phone_bad: boolean;
-  opted_out: boolean;
-  time_zone: string;
-}
-
 /**
  * Invites the customer to the follow-up survey and queues the first message; null when nothing can be
  * sent (opted out, erased, no address with consent). A second case on the same rental shares the
@@ -74,18 +64,10 @@ interface CustomerRow {
 export async function inviteToFollowUp(tx: Tx, deps: AppDeps, input: FollowUpInvitationInput): Promise<{ id: string; channel: string } | null> {
   const sql = txSql(tx);
   if (input.rentalId) {
-    const [existing] = await sql<{ id: string; channel: string }[]>`
-      select id, channel from invitations where survey_id = ${input.surveyId} and rental_id = ${input.rentalId}`;
+    const existing = await invitationOfRental(sql, input.surveyId, input.rentalId);
     if (existing) return existing;
   }
-  const [customer] = await sql<CustomerRow[]>`
-    select c.email, c.phone, c.consent_email, c.consent_sms,
-      c.email_bad or exists (select 1 from bad_addresses x where x.channel = 'email' and x.address = c.email) as email_bad,
-      c.phone_bad or exists (select 1 from bad_addresses x where x.channel = 'sms' and x.address = regexp_replace(c.phone, '[^0-9+]', '', 'g')) as phone_bad,
-      (c.opted_out_at is not null or c.erased_at is not null) as opted_out,
-      b.time_zone
-    from customers c, branches b
-    where c.id = ${input.customerId} and b.id = ${input.branchId}`;
+  const customer = await followUpContact(sql, input.customerId, input.branchId);
   if (!customer || customer.opted_out) return null;
   const { rules } = await loadRules(sql, input.surveyId);
   const channel = chooseChannel(rules, {
@@ -107,15 +89,22 @@ export async function inviteToFollowUp(tx: Tx, deps: AppDeps, input: FollowUpInv
   const id = randomUUID();
   const { tokenHash } = invitationToken(tokenSecret(deps.env), id);
   const dueNow = dueAt.getTime() <= now.getTime();
-  await sql`
-    insert into invitations (id, survey_id, survey_version_id, rental_id, customer_id, branch_id, token_hash, channel, status, scheduled_at, expires_at, created_at)
-    values (${id}, ${input.surveyId}, ${input.versionId}, ${input.rentalId}, ${input.customerId}, ${input.branchId}, ${tokenHash}, ${channel}, 'scheduled',
-      ${dueAt.toISOString()}, ${expiresAt.toISOString()}, ${now.toISOString()})`;
   const deliveryId = randomUUID();
-  await sql`
-    insert into deliveries (id, invitation_id, step, kind, channel, status, due_at, queued_at, created_at, updated_at)
-    values (${deliveryId}, ${id}, 0, 'invitation', ${channel}, ${dueNow ? 'queued' : 'scheduled'}, ${dueAt.toISOString()},
-      ${dueNow ? now.toISOString() : null}, ${now.toISOString()}, ${now.toISOString()})`;
+  await insertFollowUpInvitation(sql, {
+    id,
+    surveyId: input.surveyId,
+    versionId: input.versionId,
+    rentalId: input.rentalId,
+    customerId: input.customerId,
+    branchId: input.branchId,
+    tokenHash,
+    channel,
+    deliveryId,
+    dueAt,
+    expiresAt,
+    dueNow,
+    now,
+  });
   if (dueNow) await insertJobs(sql, [{ name: SEND_QUEUE, data: { deliveryId } satisfies SendJob }]);
   return { id, channel };
 }

@@ -1,5 +1,7 @@
 // Sending one staff e-mail about a case, over the distribution domain's SMTP transport (SMTP_URL).
+import { createHash } from 'node:crypto';
 import { createEmailTransport, type Transport } from '../distribution/transports.ts';
+import { log } from '../lib/logger.ts';
 import type { AppDeps } from '../lib/types.ts';
 
 const transports = new Map<string, Transport>();
@@ -20,6 +22,55 @@ export async function sendCaseEmail(deps: AppDeps, message: { to: string; subjec
     // Nothing to commit first: a notification is marked sent after the hand-over.
     { commitPoint: async () => {} },
   );
+}
+
+/** A queued staff e-mail as its outbox table holds it (case_notifications, action_plan_notifications). */
+export interface QueuedEmail {
+  id: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  idempotencyKey: string;
+  attempts: number;
+}
+
+/** What a delivery attempt writes back to the outbox row. */
+export interface DeliveryUpdate {
+  status: 'sent' | 'failed' | 'pending';
+  sentAt?: Date;
+  attempts: number;
+  lastError: string | null;
+}
+
+/**
+ * Sends one claimed outbox row and records the outcome with `mark` (in the caller's transaction):
+ * sent, or back to pending with the error until the attempt count reaches `maxAttempts`, then failed.
+ */
+export async function deliverQueuedEmail(
+  deps: AppDeps,
+  row: QueuedEmail,
+  mark: (update: DeliveryUpdate) => Promise<unknown>,
+  opts: { maxAttempts: number; warning: string },
+): Promise<'sent' | 'failed'> {
+  try {
+    await sendCaseEmail(deps, {
+      to: row.recipient,
+      subject: row.subject,
+      text: row.body,
+      key: createHash('sha256').update(row.idempotencyKey).digest('hex'),
+    });
+    await mark({ status: 'sent', sentAt: deps.now(), attempts: row.attempts + 1, lastError: null });
+    return 'sent';
+  } catch (error) {
+    const attempts = row.attempts + 1;
+    log.warn(opts.warning, { notification: row.id, attempt: attempts });
+    await mark({
+      status: attempts >= opts.maxAttempts ? 'failed' : 'pending',
+      attempts,
+      lastError: String((error as Error)?.message ?? error).slice(0, 500),
+    });
+    return 'failed';
+  }
 }
 
 /** Closes the SMTP connections (shutdown, tests). */

@@ -1,14 +1,13 @@
 // E-mails to case owners and escalation contacts: written into case_notifications in the transaction
 // that caused them (one per kind, case, due time and recipient), then delivered.
-import { createHash } from 'node:crypto';
-import { and, eq, inArray, lt } from 'drizzle-orm';
-import { branches, caseNotifications, cases, surveyVersions, responses } from '../db/schema.ts';
+import type { caseNotifications, cases } from '../db/schema.ts';
 import type { AppDeps } from '../lib/types.ts';
-import { log } from '../lib/logger.ts';
-import type { SurveyDefinition } from '../surveys/definition/index.ts';
+import { formatWallTime } from '../lib/time-zone.ts';
+import type { SurveyDefinition } from '@rs/survey-definition';
 import type { Executor } from './assignment.ts';
-import { describeReasons, formatLocalTime, label, LEVEL_LABELS, PRIORITY_LABELS, type CaseLocale } from './describe.ts';
-import { canSendCaseEmail, sendCaseEmail } from './mail.ts';
+import { describeReasons, label, LEVEL_LABELS, PRIORITY_LABELS, type CaseLocale } from './describe.ts';
+import { canSendCaseEmail, deliverQueuedEmail } from './mail.ts';
+import * as q from './notifications.queries.ts';
 import type { TriggerReason } from './rules.ts';
 
 export type NotificationKind = (typeof caseNotifications.$inferInsert)['kind'];
@@ -42,7 +41,10 @@ const TITLES: Record<NotificationKind, Record<CaseLocale, string>> = {
 
 const LEADS: Record<NotificationKind, Record<CaseLocale, string>> = {
   created: { 'zh-CN': '一位客户的反馈触发了告警，工单已分配给您。', en: 'A customer’s answers raised an alert; the case is assigned to you.' },
-  first_response_due_soon: { 'zh-CN': '该工单尚未联系客户，首次响应时限即将到期。', en: 'Nobody has contacted the customer yet and the first-response time is nearly up.' },
+  first_response_due_soon: {
+    'zh-CN': '该工单尚未联系客户，首次响应时限即将到期。',
+    en: 'Nobody has contacted the customer yet and the first-response time is nearly up.',
+  },
   resolution_due_soon: { 'zh-CN': '该工单尚未解决，解决时限即将到期。', en: 'The case is not resolved yet and the resolution time is nearly up.' },
   first_response_breached: { 'zh-CN': '该工单已超过首次响应时限，已按规定升级。', en: 'The first-response time has passed; the case was escalated.' },
   resolution_breached: { 'zh-CN': '该工单已超过解决时限，已按规定升级。', en: 'The resolution time has passed; the case was escalated.' },
@@ -63,8 +65,8 @@ export function composeCaseEmail(kind: NotificationKind, facts: EmailFacts): { s
       `${zh ? '门店' : 'Branch'}: ${zh ? branchZh : branchEn}`,
       `${zh ? '优先级' : 'Priority'}: ${label(PRIORITY_LABELS, locale, facts.priority)}`,
       `${zh ? '触发原因' : 'Why'}: ${describeReasons(facts.reasons, facts.definition, locale)}`,
-      `${zh ? '首次响应时限' : 'First response due'}: ${formatLocalTime(facts.firstResponseDueAt, facts.timeZone)} (${facts.timeZone})`,
-      `${zh ? '解决时限' : 'Resolution due'}: ${formatLocalTime(facts.resolutionDueAt, facts.timeZone)} (${facts.timeZone})`,
+      `${zh ? '首次响应时限' : 'First response due'}: ${formatWallTime(facts.firstResponseDueAt, facts.timeZone)} (${facts.timeZone})`,
+      `${zh ? '解决时限' : 'Resolution due'}: ${formatWallTime(facts.resolutionDueAt, facts.timeZone)} (${facts.timeZone})`,
     ];
     if (kind === 'escalated' || kind.endsWith('_breached')) {
       lines.push(`${zh ? '负责人' : 'Owner'}: ${facts.ownerName ?? facts.ownerEmail ?? '–'}`);
@@ -78,12 +80,7 @@ export function composeCaseEmail(kind: NotificationKind, facts: EmailFacts): { s
 
 /** Loads what an e-mail about this case needs. */
 export async function emailFacts(db: Executor, row: CaseRow, publicUrl: string): Promise<EmailFacts> {
-  const [extra] = await db
-    .select({ branchName: branches.name, branchNameEn: branches.nameEn, definition: surveyVersions.definition })
-    .from(responses)
-    .innerJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId))
-    .leftJoin(branches, eq(branches.id, responses.branchId))
-    .where(eq(responses.id, row.responseId));
+  const extra = await q.caseEmailContext(db, row.id);
   return {
     number: row.number,
     priority: row.priority,
@@ -118,12 +115,7 @@ export async function queueCaseEmail(
   const facts = await emailFacts(db, row, publicUrl);
   const { subject, body } = composeCaseEmail(kind, facts);
   const key = `case:${row.id}:${kind}:${dueAt ? dueAt.toISOString() : 'once'}:${recipient.toLowerCase()}`;
-  const [inserted] = await db
-    .insert(caseNotifications)
-    .values({ caseId: row.id, kind, recipient, idempotencyKey: key, subject, body, createdAt: at })
-    .onConflictDoNothing({ target: caseNotifications.idempotencyKey })
-    .returning({ id: caseNotifications.id });
-  return inserted?.id ?? null;
+  return q.insertNotificationOnce(db, { caseId: row.id, kind, recipient, idempotencyKey: key, subject, body, createdAt: at });
 }
 
 export const MAX_ATTEMPTS = 5;
@@ -136,39 +128,17 @@ export const MAX_ATTEMPTS = 5;
 export async function deliverCaseNotifications(deps: AppDeps, ids?: string[]): Promise<{ sent: number; failed: number }> {
   const { db } = deps;
   if ((ids && ids.length === 0) || !canSendCaseEmail(deps)) return { sent: 0, failed: 0 };
-  const candidates = await db
-    .select({ id: caseNotifications.id })
-    .from(caseNotifications)
-    .where(and(eq(caseNotifications.status, 'pending'), lt(caseNotifications.attempts, MAX_ATTEMPTS), ids ? inArray(caseNotifications.id, ids) : undefined))
-    .orderBy(caseNotifications.createdAt)
-    .limit(500);
+  const candidates = await q.pendingNotifications(db, MAX_ATTEMPTS, ids);
   let sent = 0;
   let failed = 0;
   for (const { id } of candidates) {
     const outcome = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .select()
-        .from(caseNotifications)
-        .where(and(eq(caseNotifications.id, id), eq(caseNotifications.status, 'pending')))
-        .for('update', { skipLocked: true });
+      const row = await q.claimNotification(tx, id);
       if (!row) return null;
-      try {
-        await sendCaseEmail(deps, { to: row.recipient, subject: row.subject, text: row.body, key: createHash('sha256').update(row.idempotencyKey).digest('hex') });
-        await tx
-          .update(caseNotifications)
-          .set({ status: 'sent', sentAt: deps.now(), attempts: row.attempts + 1, lastError: null })
-          .where(eq(caseNotifications.id, row.id));
-        return 'sent' as const;
-      } catch (error) {
-        const attempts = row.attempts + 1;
-        const message = String((error as Error)?.message ?? error).slice(0, 500);
-        log.warn('case notification not sent', { notification: row.id, attempt: attempts });
-        await tx
-          .update(caseNotifications)
-          .set({ status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', attempts, lastError: message })
-          .where(eq(caseNotifications.id, row.id));
-        return 'failed' as const;
-      }
+      return deliverQueuedEmail(deps, row, (set) => q.setNotification(tx, row.id, set), {
+        maxAttempts: MAX_ATTEMPTS,
+        warning: 'case notification not sent',
+      });
     });
     if (outcome === 'sent') sent++;
     else if (outcome === 'failed') failed++;

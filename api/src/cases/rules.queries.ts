@@ -1,9 +1,11 @@
 // Alert rules, the teams cases can go to, and the escalation contacts.
-import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import { branchScopeWhere } from '../access/scope.ts';
 import type { Database } from '../db/client.ts';
 import { alertRules, answers, branches, caseTeams, cases, customers, escalationContacts, rentals, responses, surveys, surveyVersions } from '../db/schema.ts';
 import { conflict, notFound, unprocessable } from '../lib/problem.ts';
-import { fromAnswerRows, type SurveyDefinition } from '../surveys/definition/index.ts';
+import { fromAnswerRows, type SurveyDefinition } from '@rs/survey-definition';
+import type { Executor } from './assignment.ts';
 import type { BusinessHours } from './business-hours.ts';
 import type { RuleInput } from './cases.schemas.ts';
 import { evaluateRule, triggerProblems, type Filter, type Trigger } from './rules.ts';
@@ -33,28 +35,29 @@ function ruleView(row: RuleRow & { surveyName: string; teamName: string | null; 
   };
 }
 
-function selectRules(db: Database) {
+/** `scope`: the caller's branches (null = all); a branch manager's case counts are their branches' only. */
+function selectRules(db: Database, scope: string[] | null) {
   return db
     .select({
       rule: alertRules,
       surveyName: surveys.name,
       teamName: caseTeams.name,
-      cases: sql<number>`(select count(*)::int from ${cases} where ${cases.ruleId} = ${alertRules.id})`,
+      cases: sql<number>`(select count(*)::int from ${cases} where ${cases.ruleId} = ${alertRules.id} and ${branchScopeWhere(scope, cases.branchId) ?? sql`true`})`,
     })
     .from(alertRules)
     .innerJoin(surveys, eq(surveys.id, alertRules.surveyId))
     .leftJoin(caseTeams, eq(caseTeams.id, alertRules.teamId));
 }
 
-export async function listRules(db: Database, surveyId?: string) {
-  const rows = await selectRules(db)
+export async function listRules(db: Database, surveyId?: string, scope: string[] | null = null) {
+  const rows = await selectRules(db, scope)
     .where(surveyId ? eq(alertRules.surveyId, surveyId) : undefined)
     .orderBy(asc(surveys.name), asc(alertRules.name));
   return rows.map((r) => ruleView({ ...r.rule, surveyName: r.surveyName, teamName: r.teamName, cases: r.cases }));
 }
 
-export async function getRule(db: Database, id: string) {
-  const [row] = await selectRules(db).where(eq(alertRules.id, id));
+export async function getRule(db: Database, id: string, scope: string[] | null = null) {
+  const [row] = await selectRules(db, scope).where(eq(alertRules.id, id));
   if (!row) throw notFound('No such rule');
   return ruleView({ ...row.rule, surveyName: row.surveyName, teamName: row.teamName, cases: row.cases });
 }
@@ -114,37 +117,65 @@ export async function deleteRule(db: Database, id: string) {
   if (deleted.length === 0) throw notFound('No such rule');
 }
 
-/** How many of the survey's finished responses in the last `days` days the rule would have raised a case for. */
-export async function previewRule(db: Database, id: string, days: number, at: Date) {
-  const [rule] = await db.select().from(alertRules).where(eq(alertRules.id, id));
-  if (!rule) throw notFound('No such rule');
-  const from = new Date(at.getTime() - days * 86_400_000);
-  const rows = await db
+/**
+ * A survey's finished responses in [from, to) with what alert rules look at: the definition, the customer,
+ * rental and branch (null where the response has none) and the answers. `complete`: only responses that have
+ * all three, oldest first (the demo replays them as the evaluation job would have).
+ */
+export async function responsesForRules(
+  db: Executor,
+  q: { surveyId: string; from: Date; to?: Date; scope?: string[] | null; limit?: number; complete?: boolean },
+) {
+  const where = and(
+    eq(responses.surveyId, q.surveyId),
+    eq(responses.status, 'finished'),
+    gte(responses.finishedAt, q.from),
+    q.to ? lt(responses.finishedAt, q.to) : undefined,
+    branchScopeWhere(q.scope ?? null, responses.branchId),
+    q.complete ? and(isNotNull(responses.customerId), isNotNull(responses.rentalId), isNotNull(responses.branchId)) : undefined,
+  );
+  const query = db
     .select({
       id: responses.id,
+      surveyId: responses.surveyId,
+      customerId: responses.customerId,
+      rentalId: responses.rentalId,
+      finishedAt: responses.finishedAt,
       definition: surveyVersions.definition,
+      branchId: branches.id,
+      branchCode: branches.code,
+      region: branches.region,
+      timeZone: branches.timeZone,
       valueTier: customers.valueTier,
       customerType: customers.customerType,
       memberLevel: customers.memberLevel,
       vehicleClass: rentals.vehicleClass,
       bookingChannel: rentals.bookingChannel,
       amount: rentals.amount,
-      branchCode: branches.code,
-      region: branches.region,
     })
     .from(responses)
     .innerJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId))
     .leftJoin(customers, eq(customers.id, responses.customerId))
     .leftJoin(rentals, eq(rentals.id, responses.rentalId))
     .leftJoin(branches, eq(branches.id, responses.branchId))
-    .where(and(eq(responses.surveyId, rule.surveyId), eq(responses.status, 'finished'), gte(responses.finishedAt, from), lt(responses.finishedAt, at)))
-    .limit(20_000);
+    .where(where)
+    .$dynamic();
+  if (q.complete) query.orderBy(responses.finishedAt);
+  if (q.limit) query.limit(q.limit);
+  const rows = await query;
   const answerRows = rows.length
     ? await db
-        .select({ responseId: answers.responseId, questionId: answers.questionId, itemId: answers.itemId, valueNumber: answers.valueNumber, choiceIds: answers.choiceIds, valueText: answers.valueText })
+        .select({
+          responseId: answers.responseId,
+          questionId: answers.questionId,
+          itemId: answers.itemId,
+          valueNumber: answers.valueNumber,
+          choiceIds: answers.choiceIds,
+          valueText: answers.valueText,
+        })
         .from(answers)
         .innerJoin(responses, eq(responses.id, answers.responseId))
-        .where(and(eq(responses.surveyId, rule.surveyId), eq(responses.status, 'finished'), gte(responses.finishedAt, from), lt(responses.finishedAt, at)))
+        .where(where)
     : [];
   const byResponse = new Map<string, typeof answerRows>();
   for (const a of answerRows) {
@@ -152,13 +183,24 @@ export async function previewRule(db: Database, id: string, days: number, at: Da
     list.push(a);
     byResponse.set(a.responseId, list);
   }
+  return rows.map((r) => ({ ...r, answers: fromAnswerRows(r.definition as SurveyDefinition, byResponse.get(r.id) ?? []) }));
+}
+
+/**
+ * How many of the survey's finished responses in the last `days` days the rule would have raised a case
+ * for, within the caller's branches (`scope`, null = all).
+ */
+export async function previewRule(db: Database, id: string, days: number, at: Date, scope: string[] | null = null) {
+  const [rule] = await db.select().from(alertRules).where(eq(alertRules.id, id));
+  if (!rule) throw notFound('No such rule');
+  const from = new Date(at.getTime() - days * 86_400_000);
+  const rows = await responsesForRules(db, { surveyId: rule.surveyId, from, to: at, scope, limit: 20_000 });
   const conditions = { triggers: rule.triggers as Trigger[], filters: (rule.filters ?? []) as Filter[] };
   let matching = 0;
   for (const r of rows) {
-    const definition = r.definition as SurveyDefinition;
     const outcome = evaluateRule(conditions, {
-      definition,
-      answers: fromAnswerRows(definition, byResponse.get(r.id) ?? []),
+      definition: r.definition as SurveyDefinition,
+      answers: r.answers,
       customer: r.customerType ? { valueTier: r.valueTier, customerType: r.customerType, memberLevel: r.memberLevel } : null,
       rental: r.vehicleClass ? { vehicleClass: r.vehicleClass, bookingChannel: r.bookingChannel!, amount: Number(r.amount) } : null,
       branch: r.branchCode ? { code: r.branchCode, region: r.region! } : null,
@@ -194,17 +236,32 @@ export async function deleteTeam(db: Database, id: string) {
 
 export async function listEscalationContacts(db: Database) {
   return db
-    .select({ id: escalationContacts.id, level: escalationContacts.level, region: escalationContacts.region, name: escalationContacts.name, email: escalationContacts.email })
+    .select({
+      id: escalationContacts.id,
+      level: escalationContacts.level,
+      region: escalationContacts.region,
+      name: escalationContacts.name,
+      email: escalationContacts.email,
+    })
     .from(escalationContacts)
     .orderBy(asc(escalationContacts.level), asc(escalationContacts.region), asc(escalationContacts.name));
 }
 
-export async function createEscalationContact(db: Database, input: { level: 'regional_manager' | 'quality_manager'; region: string | null; name: string; email: string }) {
+export async function createEscalationContact(
+  db: Database,
+  input: { level: 'regional_manager' | 'quality_manager'; region: string | null; name: string; email: string },
+) {
   const [row] = await db
     .insert(escalationContacts)
     .values({ level: input.level, region: input.level === 'quality_manager' ? null : input.region, name: input.name, email: input.email.toLowerCase() })
     .onConflictDoNothing()
-    .returning({ id: escalationContacts.id, level: escalationContacts.level, region: escalationContacts.region, name: escalationContacts.name, email: escalationContacts.email });
+    .returning({
+      id: escalationContacts.id,
+      level: escalationContacts.level,
+      region: escalationContacts.region,
+      name: escalationContacts.name,
+      email: escalationContacts.email,
+    });
   if (!row) throw conflict('This contact is already on that level');
   return row;
 }

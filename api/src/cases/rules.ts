@@ -1,7 +1,7 @@
 // Alert rule conditions and their evaluation against one finished response. Pure: the caller loads the
 // answers, customer and rental. Safe to import in the browser (plain zod, no server code).
 import { z } from 'zod';
-import { countProblems, findQuestion, metricQuestions, type Answers, type SurveyDefinition } from '../surveys/definition/index.ts';
+import { countProblems, findQuestion, metricQuestions, type Answers, type SurveyDefinition } from '@rs/survey-definition';
 import { businessHoursProblem, type BusinessHours } from './business-hours.ts';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -12,6 +12,15 @@ export const CONTACT_CHANNELS = ['call', 'email', 'sms'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 export type RootCause = (typeof ROOT_CAUSES)[number];
 export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Which statuses a case may move to from each status: the state machine the API enforces and the case page offers. */
+export const CASE_TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
+  open: ['in_progress', 'resolved'],
+  in_progress: ['resolved'],
+  reopened: ['in_progress', 'resolved'],
+  resolved: ['closed', 'reopened'],
+  closed: ['reopened'],
+};
 
 const questionId = z.string().min(1).max(100);
 
@@ -27,6 +36,15 @@ export const triggerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('any_problem'), choiceIds: z.array(z.string().min(1).max(100)).max(100).optional() }),
   // A keyword in any comment (case-insensitive; full- and half-width alike).
   z.strictObject({ type: z.literal('comment_contains'), keywords: z.array(z.string().trim().min(1).max(100)).min(1).max(50) }),
+  // A comment mentions one of these topics of the text lexicon; with negativeOnly, only a negative mention counts.
+  z.strictObject({
+    type: z.literal('topic'),
+    topicIds: z
+      .array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/))
+      .min(1)
+      .max(50),
+    negativeOnly: z.boolean().optional(),
+  }),
 ]);
 
 /** Conditions on who answered and about what: all of a rule's filters must pass. */
@@ -66,6 +84,8 @@ export interface RuleContext {
   customer: { valueTier: string | null; customerType: string | null; memberLevel: string | null } | null;
   rental: { vehicleClass: string; bookingChannel: string; amount: number } | null;
   branch: { code: string; region: string } | null;
+  /** Topics the response's comments mention (text analytics), with the mention's sentiment label. */
+  topics?: { topicId: string; label: 'pos' | 'neg' | 'neutral' }[];
 }
 
 /** Why a case was raised: shown on the case and in the owner's e-mail. */
@@ -74,7 +94,8 @@ export type TriggerReason =
   | { type: 'csat'; questionId: string; value: number }
   | { type: 'score'; questionId: string; itemId?: string; value: number }
   | { type: 'problem'; questionId: string; choiceIds: string[] }
-  | { type: 'keyword'; questionId: string; keyword: string };
+  | { type: 'keyword'; questionId: string; keyword: string }
+  | { type: 'topic'; topicId: string; label: 'pos' | 'neg' | 'neutral' };
 
 export interface RuleOutcome {
   matched: boolean;
@@ -135,6 +156,10 @@ function triggerReasons(trigger: Trigger, ctx: RuleContext): TriggerReason[] {
       }
       return out;
     }
+    case 'topic':
+      return (ctx.topics ?? [])
+        .filter((m) => trigger.topicIds.includes(m.topicId) && (!trigger.negativeOnly || m.label === 'neg'))
+        .map((m) => ({ type: 'topic' as const, topicId: m.topicId, label: m.label }));
   }
 }
 
@@ -182,12 +207,14 @@ export function triggerProblems(triggers: Trigger[], def: SurveyDefinition): { p
         for (const c of t.choiceIds) if (!known.has(c)) out.push({ path: `${path}.choiceIds`, message: `no problem "${c}" in the survey` });
       }
     }
-    if (t.type === 'comment_contains' && metrics.comments.length === 0) out.push({ path, message: 'the survey has no comment question' });
+    if ((t.type === 'comment_contains' || t.type === 'topic') && metrics.comments.length === 0)
+      out.push({ path, message: 'the survey has no comment question' });
     if (t.type === 'score_at_most') {
       const q = findQuestion(def, t.questionId);
       if (!q) out.push({ path: `${path}.questionId`, message: `no question "${t.questionId}" in the survey` });
       else if (t.itemId) {
-        if (q.type !== 'matrix' || !q.items.some((it) => it.id === t.itemId)) out.push({ path: `${path}.itemId`, message: `no matrix item "${t.itemId}" in ${t.questionId}` });
+        if (q.type !== 'matrix' || !q.items.some((it) => it.id === t.itemId))
+          out.push({ path: `${path}.itemId`, message: `no matrix item "${t.itemId}" in ${t.questionId}` });
       } else if (q.type !== 'nps' && q.type !== 'csat' && q.type !== 'rating') {
         out.push({ path: `${path}.questionId`, message: `${t.questionId} is not a score question` });
       }

@@ -6,15 +6,32 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { createUserWithPassword } from '../access/auth.queries.ts';
 import type { Role } from '../access/permissions.ts';
 import type { Database, Sql } from '../db/client.ts';
-import { answers, branches, customers, invitations, rentals, responses, users } from '../db/schema.ts';
+import { answers, branches, customers, invitations, regions, rentals, responses, users } from '../db/schema.ts';
 import { hashToken } from '../distribution/tokens.ts';
-import { toAnswerRows, validateAnswers, type SurveyDefinition } from '../surveys/definition/index.ts';
+import { toAnswerRows, validateAnswers, type SurveyDefinition } from '@rs/survey-definition';
 import { createSurvey, publishSurvey } from '../surveys/versions.queries.ts';
-import { clamp01, createRandom, type Random } from './random.ts';
+import { clamp01, createRandom, type Random } from '../lib/random.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 import { simulateAnswers } from './simulate-answers.ts';
-import { seedDemoCases } from '../cases/demo.ts';
+import { seedDemoCases } from './cases.ts';
+import { seedDemoBrands } from './brands.ts';
+import { seedDemoTargets } from './targets.ts';
+import { seedDemoRewards } from './rewards.ts';
+import { seedDemoOpenLinks } from './open-links.ts';
+import { seedDemoLoyalty } from './loyalty.ts';
+import { seedDemoComplaints } from './complaints.ts';
+import { seedDemoActionPlans } from './action-plans.ts';
+import { seedDemoReportSubscriptions } from './reports.ts';
+
+/** Regions by their code (the Chinese name the branches' region column has always held). */
+export const DEMO_REGIONS = [
+  { code: '华东', name: '华东区', nameEn: 'East China' },
+  { code: '华北', name: '华北区', nameEn: 'North China' },
+  { code: '华南', name: '华南区', nameEn: 'South China' },
+  { code: '西南', name: '西南区', nameEn: 'Southwest China' },
+  { code: '西北', name: '西北区', nameEn: 'Northwest China' },
+];
 
 export const DEMO_BRANCHES = [
   { code: 'SH01', name: '上海虹桥机场店', nameEn: 'Shanghai Hongqiao Airport', city: '上海', region: '华东', quality: 0.06 },
@@ -49,25 +66,38 @@ export interface SeedSize {
 
 export const DEFAULT_SEED_SIZE: SeedSize = { customers: 1400, rentals: 3200, days: 120, inviteRate: 0.55, finishRate: 0.3 };
 
-/** Each dimension's quality for one rental: the branch's level, the dimension's own level, and chance. */
-function experienceFor(def: SurveyDefinition, branchQuality: number, random: Random, locale: string) {
+/**
+ * The cause planted for "why did it move?": at SH02 (Pudong airport) the pick-up queue grew over the
+ * last 30 days, so its customers rate pick-up much lower, and recommend it less, than before.
+ */
+export const DEMO_PLANTED_CAUSE = { branch: 'SH02', dimension: 'pickup', days: 30, shift: -0.45 } as const;
+
+/**
+ * Each dimension's quality for one rental: the branch's level, the dimension's own level, and chance.
+ * `shifts` moves dimensions after the draws, so that the same draws give the experience with and without them.
+ */
+function experienceFor(def: SurveyDefinition, branchQuality: number, random: Random, locale: string, shifts: Record<string, number> = {}) {
   const base: Record<string, number> = { booking: 0.8, pickup: 0.66, vehicle: 0.72, staff: 0.78, value: 0.6, return: 0.76, services: 0.7 };
   const personal = random.normal() * 0.08;
-  const dimensions: Record<string, number> = {};
-  for (const d of def.dimensions) {
-    dimensions[d.id] = clamp01((base[d.id] ?? 0.72) + branchQuality + personal + random.normal() * 0.12);
-  }
-  // What drives recommending here: pick-up and vehicle most, then staff and value, booking least.
-  const drive: Record<string, number> = { pickup: 0.28, vehicle: 0.24, staff: 0.16, value: 0.16, return: 0.08, booking: 0.04, services: 0.04 };
-  let sum = 0;
-  let weights = 0;
-  for (const [id, q] of Object.entries(dimensions)) {
-    const w = drive[id] ?? 0.05;
-    sum += w * q;
-    weights += w;
-  }
-  const overall = clamp01((weights > 0 ? sum / weights : 0.7) + 0.08 + random.normal() * 0.05);
-  return { dimensions, overall, locale };
+  const draws: Record<string, number> = {};
+  for (const d of def.dimensions) draws[d.id] = random.normal() * 0.12;
+  const noise = random.normal() * 0.05;
+  const experience = (shift: Record<string, number>) => {
+    const dimensions: Record<string, number> = {};
+    for (const d of def.dimensions) dimensions[d.id] = clamp01((base[d.id] ?? 0.72) + branchQuality + (shift[d.id] ?? 0) + personal + draws[d.id]);
+    // What drives recommending here: pick-up and vehicle most, then staff and value, booking least.
+    const drive: Record<string, number> = { pickup: 0.28, vehicle: 0.24, staff: 0.16, value: 0.16, return: 0.08, booking: 0.04, services: 0.04 };
+    let sum = 0;
+    let weights = 0;
+    for (const [id, q] of Object.entries(dimensions)) {
+      const w = drive[id] ?? 0.05;
+      sum += w * q;
+      weights += w;
+    }
+    const overall = clamp01((weights > 0 ? sum / weights : 0.7) + 0.08 + noise);
+    return { dimensions, overall, locale };
+  };
+  return { usual: experience({}), felt: experience(shifts) };
 }
 
 /** Inserts rows in chunks that stay under PostgreSQL's 65,535 bind parameters. */
@@ -88,11 +118,7 @@ async function insertChunked<T extends PgTable, R>(
   return out;
 }
 
-export async function seedDemoData(
-  { db, sql, now }: { db: Database; sql: Sql; now: Date },
-  size: SeedSize = DEFAULT_SEED_SIZE,
-  seed = 20261123,
-) {
+export async function seedDemoData({ db, sql, now }: { db: Database; sql: Sql; now: Date }, size: SeedSize = DEFAULT_SEED_SIZE, seed = 20261123) {
   const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from surveys`;
   if (count > 0) return null;
   const random = createRandom(seed);
@@ -105,6 +131,8 @@ export async function seedDemoData(
     const version = await publishSurvey(tx, survey.id, new Date(now.getTime() - (size.days + 1) * 86_400_000));
     const definition = version.definition as SurveyDefinition;
 
+    const regionRows = await tx.insert(regions).values(DEMO_REGIONS).onConflictDoNothing().returning({ id: regions.id, code: regions.code });
+    const regionByCode = new Map(regionRows.map((r) => [r.code, r.id]));
     const branchRows = await tx
       .insert(branches)
       .values(
@@ -114,6 +142,7 @@ export async function seedDemoData(
           nameEn: b.nameEn,
           city: b.city,
           region: b.region,
+          regionId: regionByCode.get(b.region) as string,
           shareUrl: `https://reviews.example.com/${b.code.toLowerCase()}`,
           managerEmail: `manager.${b.code.toLowerCase()}@example.com`,
         })),
@@ -178,13 +207,31 @@ export async function seedDemoData(
     const invited = rentalRows.filter((r) => now.getTime() - r.returnedAt.getTime() > 86_400_000 && random.chance(size.inviteRate));
 
     type Outcome = 'finished' | 'started' | 'opened' | 'sent' | 'failed';
+    const plantedBranchId = branchByCode.get(DEMO_PLANTED_CAUSE.branch);
+    const isPlantedBranch = (rental: { pickupBranchId: string }) => rental.pickupBranchId === plantedBranchId;
+    const isRecent = (rental: { returnedAt: Date }, days: number) => now.getTime() - rental.returnedAt.getTime() < days * 86_400_000;
+    const boost = createRandom(seed + 1);
     const plans = invited.map((rental) => {
       const sentAt = new Date(rental.returnedAt.getTime() + 2 * 3_600_000);
       const roll = random.next();
       const outcome: Outcome =
-        roll < size.finishRate ? 'finished' : roll < size.finishRate + 0.03 ? 'started' : roll < size.finishRate + 0.15 ? 'opened' : roll < 0.97 ? 'sent' : 'failed';
-      const openedAt = outcome === 'finished' || outcome === 'started' || outcome === 'opened' ? new Date(sentAt.getTime() + random.int(5, 600) * 60_000) : null;
-      return { rental, outcome, sentAt, openedAt };
+        roll < size.finishRate
+          ? 'finished'
+          : roll < size.finishRate + 0.03
+            ? 'started'
+            : roll < size.finishRate + 0.15
+              ? 'opened'
+              : roll < 0.97
+                ? 'sent'
+                : 'failed';
+      const openedAt =
+        outcome === 'finished' || outcome === 'started' || outcome === 'opened' ? new Date(sentAt.getTime() + random.int(5, 600) * 60_000) : null;
+      // Pudong has asked for feedback at the counter for two months: more of its customers answer, so
+      // its planted cause shows in 30 days of answers. Decided on a stream of its own (see below).
+      if (outcome !== 'finished' && outcome !== 'started' && isPlantedBranch(rental) && isRecent(rental, 2 * DEMO_PLANTED_CAUSE.days) && boost.chance(0.7)) {
+        return { rental, outcome: 'finished' as Outcome, sentAt, openedAt: openedAt ?? new Date(sentAt.getTime() + boost.int(5, 600) * 60_000), boosted: true };
+      }
+      return { rental, outcome, sentAt, openedAt, boosted: false };
     });
     const invitationIds = await insertChunked(
       tx,
@@ -208,17 +255,22 @@ export async function seedDemoData(
       (chunk) => tx.insert(invitations).values(chunk).returning({ id: invitations.id }),
     );
 
-    const answered = plans
-      .map((p, i) => ({ ...p, invitationId: invitationIds[i].id }))
-      .filter((p) => p.outcome === 'finished' || p.outcome === 'started');
-    const responseValues = answered.map((p) => {
+    const answered = plans.map((p, i) => ({ ...p, invitationId: invitationIds[i].id })).filter((p) => p.outcome === 'finished' || p.outcome === 'started');
+    const responseValues = answered.map((p, index) => {
       const locale = languageOf.get(p.rental.customerId) ?? 'zh-CN';
-      const experience = experienceFor(definition, qualityOf.get(p.rental.pickupBranchId) ?? 0, random, locale);
-      const values = simulateAnswers(definition, experience, random);
+      const planted = isPlantedBranch(p.rental) && isRecent(p.rental, DEMO_PLANTED_CAUSE.days);
+      const shifts: Record<string, number> = planted ? { [DEMO_PLANTED_CAUSE.dimension]: DEMO_PLANTED_CAUSE.shift } : {};
+      // Planted answers and the extra answers come from random streams of their own: the main stream
+      // goes on as if nothing were planted (display logic makes the draws depend on the answers), so
+      // all other demo data stays as it was.
+      const own = p.boosted ? boost : random;
+      const experience = experienceFor(definition, qualityOf.get(p.rental.pickupBranchId) ?? 0, own, locale, shifts);
+      let values = simulateAnswers(definition, experience.usual, own);
+      if (planted) values = simulateAnswers(definition, experience.felt, createRandom(seed + index));
       const isFinished = p.outcome === 'finished';
       const faults = validateAnswers(definition, values, { final: isFinished });
       if (faults.length > 0) throw new Error(`demo answers invalid: ${JSON.stringify(faults[0])}`);
-      const duration = random.int(60, 420) * 1000;
+      const duration = own.int(60, 420) * 1000;
       const finishedAt = new Date(p.openedAt!.getTime() + duration);
       return {
         values,
@@ -238,13 +290,28 @@ export async function seedDemoData(
         },
       };
     });
-    const responseIds = await insertChunked(tx, responses, responseValues.map((r) => r.row), (chunk) =>
-      tx.insert(responses).values(chunk).returning({ id: responses.id }),
+    const responseIds = await insertChunked(
+      tx,
+      responses,
+      responseValues.map((r) => r.row),
+      (chunk) => tx.insert(responses).values(chunk).returning({ id: responses.id }),
     );
     const answerValues = responseValues.flatMap((r, i) => toAnswerRows(definition, r.values).map((a) => ({ ...a, responseId: responseIds[i].id })));
     await insertChunked(tx, answers, answerValues);
-    // The closed loop's rules and cases (api/src/cases/demo.ts).
+    // The closed loop's rules and cases (api/src/demo/cases.ts).
     await seedDemoCases(tx, { surveyId: survey.id, now, random });
+    await seedDemoBrands(tx, { now });
+    await seedDemoTargets(tx, { now });
+    await seedDemoRewards(tx, { surveyId: survey.id, now, random: createRandom(seed + 19) });
+    await seedDemoOpenLinks(tx, { surveyId: survey.id, versionId: version.id, definition, now, seed: seed + 18, branchByCode });
+    await seedDemoLoyalty(tx, {
+      now,
+      customerIds: customerRows.map((c) => c.id),
+      frequentIds: frequent.map((c) => c.id),
+      branchIds: [...branchByCode.values()],
+    });
+    await seedDemoComplaints(tx, { now, random: createRandom(seed + 23) });
+    await seedDemoActionPlans(tx, { surveyId: survey.id, now });
 
     return {
       branches: DEMO_BRANCHES.length,
@@ -262,26 +329,46 @@ export async function seedDemoData(
 export const DEMO_PASSWORD = 'demo-pass-2026';
 
 export const DEMO_USERS = [
-  { role: 'admin', email: 'admin@example.com', name: '系统管理员 Admin', branches: [] },
-  { role: 'quality_manager', email: 'quality@example.com', name: '质量经理 陈静', branches: [] },
-  { role: 'branch_manager', email: 'manager.sh01@example.com', name: '门店经理 王磊', branches: ['SH01', 'SH02'] },
-  { role: 'executive', email: 'executive@example.com', name: '总经理 刘洋', branches: [] },
-] as const satisfies readonly { role: Role; email: string; name: string; branches: readonly string[] }[];
+  { role: 'admin', email: 'admin@example.com', name: '系统管理员 Admin', branches: [], regions: [] },
+  { role: 'quality_manager', email: 'quality@example.com', name: '质量经理 陈静', branches: [], regions: [] },
+  { role: 'branch_manager', email: 'manager.sh01@example.com', name: '门店经理 王磊', branches: ['SH01', 'SH02'], regions: [] },
+  // The East China escalation contact of the demo cases, as a user: breached cases of the region reach them.
+  { role: 'regional_manager', email: 'region.east@example.com', name: '华东区域经理 周敏', branches: [], regions: ['华东'] },
+  { role: 'executive', email: 'executive@example.com', name: '总经理 刘洋', branches: [], regions: [] },
+] as const satisfies readonly { role: Role; email: string; name: string; branches: readonly string[]; regions: readonly string[] }[];
 
 /** Creates the demo users that do not exist yet (by email); returns the ones that exist afterwards. */
 export async function seedDemoUsers({ db, now }: { db: Database; now: Date }) {
   const codes = DEMO_USERS.flatMap((u) => [...u.branches]);
   const branchRows = codes.length ? await db.select({ id: branches.id, code: branches.code }).from(branches).where(inArray(branches.code, codes)) : [];
   const branchId = new Map(branchRows.map((b) => [b.code, b.id]));
-  const existing = new Set((await db.select({ email: users.email }).from(users).where(inArray(users.email, DEMO_USERS.map((u) => u.email)))).map((u) => u.email));
+  const regionCodes = DEMO_USERS.flatMap((u) => [...u.regions]);
+  const regionRows = regionCodes.length ? await db.select({ id: regions.id, code: regions.code }).from(regions).where(inArray(regions.code, regionCodes)) : [];
+  const regionId = new Map(regionRows.map((r) => [r.code, r.id]));
+  const existing = new Set(
+    (
+      await db
+        .select({ email: users.email })
+        .from(users)
+        .where(
+          inArray(
+            users.email,
+            DEMO_USERS.map((u) => u.email),
+          ),
+        )
+    ).map((u) => u.email),
+  );
   const present: (typeof DEMO_USERS)[number][] = [];
   for (const user of DEMO_USERS) {
     if (!existing.has(user.email)) {
       const ids = user.branches.map((code) => branchId.get(code)).filter((id): id is string => !!id);
+      const regionIds = user.regions.map((code) => regionId.get(code)).filter((id): id is string => !!id);
       if (user.role === 'branch_manager' && ids.length === 0) continue;
-      await createUserWithPassword(db, { email: user.email, name: user.name, role: user.role, password: DEMO_PASSWORD, branchIds: ids }, now);
+      if (user.role === 'regional_manager' && regionIds.length === 0) continue;
+      await createUserWithPassword(db, { email: user.email, name: user.name, role: user.role, password: DEMO_PASSWORD, branchIds: ids, regionIds }, now);
     }
     present.push(user);
   }
+  await seedDemoReportSubscriptions(db, now);
   return present;
 }

@@ -7,30 +7,6 @@ import { SEND_QUEUE } from './queues.ts';
 
 const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);
 
-export async function listOutbox(sql: Sql, q: { channel?: 'email' | 'sms'; limit: number; before?: number }) {
-  const rows = await sql<
-    { id: string; delivery_id: string; invitation_id: string; kind: string; channel: 'email' | 'sms'; to_address: string; subject: string | null; text: string; html: string | null; link: string; created_at: string }[]
-  >`
-    select o.id, o.delivery_id, d.invitation_id, d.kind, o.channel, o.to_address, o.subject, o.text, o.html, o.link, o.created_at
-    from outbox_messages o join deliveries d on d.id = o.delivery_id
-    where true ${q.channel ? sql`and o.channel = ${q.channel}` : sql``} ${q.before ? sql`and o.id < ${q.before}` : sql``}
-    order by o.id desc limit ${q.limit}`;
-  const items = rows.map((r) => ({
-    id: Number(r.id),
-    deliveryId: r.delivery_id,
-    invitationId: r.invitation_id,
-    kind: r.kind,
-    channel: r.channel,
-    to: r.to_address,
-    subject: r.subject,
-    text: r.text,
-    html: r.html,
-    link: r.link,
-    createdAt: iso(r.created_at)!,
-  }));
-  return { items, nextBefore: items.length === q.limit ? items[items.length - 1].id : null };
-}
-
 interface DeliveryListRow {
   id: string;
   invitation_id: string;
@@ -77,7 +53,11 @@ export function deliveryBody(r: DeliveryListRow) {
   };
 }
 
-export async function listDeliveries(sql: Sql, q: { status?: string; outcome?: string; limit: number; offset: number }, scope: (column: string) => ReturnType<Sql>) {
+export async function listDeliveries(
+  sql: Sql,
+  q: { status?: string; outcome?: string; limit: number; offset: number },
+  scope: (column: string) => ReturnType<Sql>,
+) {
   const where = sql`where ${scope('i.branch_id')} ${q.status ? sql`and d.status = ${q.status}` : sql``} ${q.outcome ? sql`and d.outcome = ${q.outcome}` : sql``}`;
   const [{ total }] = await sql<{ total: number }[]>`select count(*)::int as total ${deliveryJoins(sql)} ${where}`;
   const rows = await sql<DeliveryListRow[]>`

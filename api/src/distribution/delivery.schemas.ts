@@ -1,29 +1,5 @@
 import { z } from '@hono/zod-openapi';
 
-export const outboxQuerySchema = z.object({
-  channel: z.enum(['email', 'sms']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().optional().openapi({ description: 'Only messages with a smaller id (paging)' }),
-});
-
-export const outboxMessageSchema = z
-  .object({
-    id: z.number().int(),
-    deliveryId: z.uuid(),
-    invitationId: z.uuid(),
-    kind: z.string(),
-    channel: z.enum(['email', 'sms']),
-    to: z.string(),
-    subject: z.string().nullable(),
-    text: z.string(),
-    html: z.string().nullable(),
-    link: z.string().openapi({ description: 'The survey link inside the message' }),
-    createdAt: z.string(),
-  })
-  .openapi('OutboxMessage');
-
-export const outboxSchema = z.object({ items: z.array(outboxMessageSchema), nextBefore: z.number().int().nullable() }).openapi('Outbox');
-
 export const DELIVERY_STATUSES = ['scheduled', 'queued', 'sent', 'failed', 'dead', 'skipped', 'cancelled'] as const;
 
 export const deliveriesQuerySchema = z.object({
@@ -61,8 +37,6 @@ export const deliveriesSchema = z
   })
   .openapi('Deliveries');
 
-export const deliveryIdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
-
 export const bounceSchema = z
   .object({
     channel: z.enum(['email', 'sms']),
@@ -71,14 +45,6 @@ export const bounceSchema = z
   })
   .openapi('Bounce');
 
-export const statusSchema = z
-  .object({
-    transports: z.object({ email: z.enum(['smtp', 'outbox']), sms: z.enum(['sms_webhook', 'outbox']) }),
-    ratePerSecond: z.object({ email: z.number(), sms: z.number() }),
-    deliveries: z.record(z.string(), z.number().int()),
-    unconfirmed: z.number().int().openapi({ description: 'Hand-overs cut off before the provider answered (not sent again)' }),
-    badAddresses: z.number().int(),
-    segmentsRefreshedAt: z.string().nullable(),
-    nextDueAt: z.string().nullable().openapi({ description: 'When the next scheduled message is due' }),
-  })
-  .openapi('DistributionStatus');
+export const bounceResultSchema = z
+  .object({ channel: z.string(), customers: z.number().int().openapi({ description: 'Customers with that address, now skipped' }) })
+  .openapi('BounceResult');

@@ -6,6 +6,10 @@ import * as funnelRoutes from './funnel.routes.ts';
 import * as imports from './import.handlers.ts';
 import * as importRoutes from './import.routes.ts';
 import * as optout from './optout.handlers.ts';
+import * as outbox from './outbox.handlers.ts';
+import * as outboxRoutes from './outbox.routes.ts';
+import * as status from './status.handlers.ts';
+import * as statusRoutes from './status.routes.ts';
 import * as optoutRoutes from './optout.routes.ts';
 import * as handlers from './rentals.handlers.ts';
 import * as routes from './rentals.routes.ts';
@@ -23,10 +27,12 @@ export const distributionRouter = createRouter()
   .openapi(importRoutes.listImportRejections, imports.listImportRejections)
   .openapi(rulesRoutes.getRules, rules.getRules)
   .openapi(rulesRoutes.putRules, rules.putRules)
-  .openapi(deliveryRoutes.listOutbox, delivery.listOutbox)
+  .openapi(rulesRoutes.previewTargets, rules.previewTargets)
+  .openapi(outboxRoutes.listOutbox, outbox.listOutbox)
+  .openapi(outboxRoutes.revealOutboxMessage, outbox.revealOutboxMessage)
   .openapi(deliveryRoutes.listDeliveries, delivery.listDeliveries)
   .openapi(deliveryRoutes.retryDelivery, delivery.retryDelivery)
   .openapi(deliveryRoutes.reportBounce, delivery.reportBounce)
-  .openapi(deliveryRoutes.distributionStatus, delivery.distributionStatus)
+  .openapi(statusRoutes.distributionStatus, status.distributionStatus)
   .openapi(funnelRoutes.getFunnel, funnel.getFunnel)
   .openapi(optoutRoutes.optOut, optout.optOut);

@@ -17,7 +17,12 @@ interface Counts {
   started: number;
   finished: number;
   opted_out: number;
+  sent_eq: number;
+  finished_eq: number;
+  clicked_eq: number;
 }
+
+const rate = (finished: number, sent: number) => (sent > 0 ? finished / sent : null);
 
 const shape = (r: Omit<Counts, 'key' | 'label'>) => ({
   eligible: r.eligible,
@@ -29,6 +34,11 @@ const shape = (r: Omit<Counts, 'key' | 'label'>) => ({
   finished: r.finished,
   optedOut: r.opted_out,
   responseRate: r.sent > 0 ? r.finished / r.sent : null,
+  // Emails that carried the first question (0–10 as links) against all other sent invitations.
+  emailQuestion: {
+    with: { sent: r.sent_eq, finished: r.finished_eq, answeredInEmail: r.clicked_eq, responseRate: rate(r.finished_eq, r.sent_eq) },
+    without: { sent: r.sent - r.sent_eq, finished: r.finished - r.finished_eq, responseRate: rate(r.finished - r.finished_eq, r.sent - r.sent_eq) },
+  },
 });
 
 export async function deliveryFunnel(sql: Sql, q: FunnelQuery, options: { timeZone: string; branchScope: string[] | null }) {
@@ -39,11 +49,7 @@ export async function deliveryFunnel(sql: Sql, q: FunnelQuery, options: { timeZo
   if (q.branch) conditions.push(sql`f.branch_id = (select id from branches where code = ${q.branch})`);
   const where = conditions.reduce((a, b) => sql`${a} and ${b}`);
   const group =
-    q.groupBy === 'branch'
-      ? sql`b.code`
-      : q.groupBy === 'none'
-        ? sql`'all'`
-        : sql`to_char(date_trunc(${q.groupBy}, f.at at time zone ${tz}), 'YYYY-MM-DD')`;
+    q.groupBy === 'branch' ? sql`b.code` : q.groupBy === 'none' ? sql`'all'` : sql`to_char(date_trunc(${q.groupBy}, f.at at time zone ${tz}), 'YYYY-MM-DD')`;
   // Every rental decided on for the survey, plus invitations made without a decision (older data, other paths).
   const rows = await sql<Counts[]>`
     with f as (
@@ -66,10 +72,14 @@ export async function deliveryFunnel(sql: Sql, q: FunnelQuery, options: { timeZo
       (count(*) filter (where f.opened_at is not null or r.id is not null))::int as opened,
       (count(*) filter (where r.id is not null))::int as started,
       (count(*) filter (where r.status = 'finished'))::int as finished,
-      (count(*) filter (where f.status = 'opted_out'))::int as opted_out
+      (count(*) filter (where f.status = 'opted_out'))::int as opted_out,
+      (count(*) filter (where f.sent_at is not null and e.invitation_id is not null))::int as sent_eq,
+      (count(*) filter (where r.status = 'finished' and f.sent_at is not null and e.invitation_id is not null))::int as finished_eq,
+      (count(*) filter (where e.clicked_at is not null))::int as clicked_eq
     from f
     join branches b on b.id = f.branch_id
     left join responses r on r.invitation_id = f.invitation_id
+    left join email_first_question e on e.invitation_id = f.invitation_id
     where ${where}
     group by 1
     order by 1`;
@@ -83,6 +93,9 @@ export async function deliveryFunnel(sql: Sql, q: FunnelQuery, options: { timeZo
     started: sum('started'),
     finished: sum('finished'),
     opted_out: sum('opted_out'),
+    sent_eq: sum('sent_eq'),
+    finished_eq: sum('finished_eq'),
+    clicked_eq: sum('clicked_eq'),
   });
   return {
     surveyId: q.survey,

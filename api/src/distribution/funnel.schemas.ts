@@ -19,7 +19,20 @@ export const funnelCountsSchema = z.object({
   started: z.number().int(),
   finished: z.number().int(),
   optedOut: z.number().int(),
-  responseRate: z.number().nullable().openapi({ description: 'finished / sent' }),
+  responseRate: z.number().min(0).max(1).nullable().openapi({ description: 'finished / sent, a fraction 0–1 (null when nothing was sent)' }),
+  emailQuestion: z
+    .object({
+      with: z.object({
+        sent: z.number().int(),
+        finished: z.number().int(),
+        answeredInEmail: z.number().int().openapi({ description: 'Invitations whose score was clicked in the email' }),
+        responseRate: z.number().min(0).max(1).nullable(),
+      }),
+      without: z.object({ sent: z.number().int(), finished: z.number().int(), responseRate: z.number().min(0).max(1).nullable() }),
+    })
+    .openapi({
+      description: 'Sent invitations whose email carried the first question (0–10 as links) against the others (SMS, other surveys, earlier emails)',
+    }),
 });
 
 export const funnelSchema = z

@@ -6,14 +6,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import Papa from 'papaparse';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../lib/input-text.ts';
 import { badRequest, conflict, notFound, ProblemError, unprocessable } from '../lib/problem.ts';
 import type { AppRouteHandler } from '../lib/types.ts';
-import { insertJobs, txSql } from '../queue/queue.ts';
 import { IMPORT_FIELDS, missingRequired, suggestMapping, type ColumnMapping } from './import.mapping.ts';
-import { getImportJob, importJobBody, listImportJobs, listRejections } from './import.queries.ts';
+import { createImportJob, getImportJob, importJobBody, listImportJobs, listRejections, queueImportJob } from './import.queries.ts';
 import type { GetImportRoute, ListImportRejectionsRoute, ListImportsRoute, PreviewImportRoute, StartImportRoute, UploadImportRoute } from './import.routes.ts';
-import { IMPORT_QUEUE } from './queues.ts';
-import { isValidTimeZone } from './time.ts';
+import { isValidTimeZone } from '../lib/time-zone.ts';
 
 const SNIFF_BYTES = 64 * 1024;
 
@@ -52,26 +51,37 @@ export const uploadImport: AppRouteHandler<UploadImportRoute> = async (c) => {
   const dir = path.resolve(deps.env.IMPORT_DIR);
   await mkdir(dir, { recursive: true });
   const filePath = path.join(dir, `${id}.csv`);
-  await pipeline(Readable.fromWeb(body as unknown as WebReadableStream), createWriteStream(filePath));
+  try {
+    await pipeline(Readable.fromWeb(body as unknown as WebReadableStream), createWriteStream(filePath));
+  } catch (error) {
+    // Over the size limit (413) or the client went away: nothing of it stays on disk.
+    await unlink(filePath).catch(() => {});
+    throw error;
+  }
   const { size } = await stat(filePath);
   const { encoding, header, sample } = await preview(filePath, size);
   if (size === 0 || header.length < 2) {
     await unlink(filePath).catch(() => {});
     throw badRequest('The file has no header row with columns.');
   }
+  const unstorable = header.flatMap((name, i) => (isStorableText(name) ? [] : [{ path: `column ${i + 1}`, row: 1, message: UNSTORABLE_TEXT_MESSAGE }]));
+  if (unstorable.length > 0) {
+    await unlink(filePath).catch(() => {});
+    throw badRequest('The header row has characters that cannot be stored.', unstorable);
+  }
   const fileName = (c.req.valid('query').fileName ?? 'rentals.csv').slice(0, 200);
-  const [row] = await deps.sql`
-    insert into import_jobs (id, file_name, file_path, bytes_total, status, header, options, created_at, updated_at)
-    values (${id}, ${fileName}, ${filePath}, ${size}, 'uploaded', ${JSON.stringify(header)}::jsonb, ${JSON.stringify({ encoding })}::jsonb, now(), now())
-    returning *`;
-  return c.json({ ...importJobBody(row as never), encoding, sample, suggestedMapping: suggestMapping(header) as Record<string, number>, fields: fields() }, 201);
+  const row = await createImportJob(deps.sql, { id, fileName, filePath, size, header, encoding });
+  return c.json({ ...importJobBody(row), encoding, sample, suggestedMapping: suggestMapping(header) as Record<string, number>, fields: fields() }, 201);
 };
 
 export const previewImport: AppRouteHandler<PreviewImportRoute> = async (c) => {
   const sql = c.get('deps').sql;
   const job = await getImportJob(sql, c.req.valid('param').id);
   if (!job) throw notFound('No such import');
-  const size = await stat(job.file_path).then((s) => s.size, () => null);
+  const size = await stat(job.file_path).then(
+    (s) => s.size,
+    () => null,
+  );
   if (size === null) throw new ProblemError(410, 'Gone', 'The uploaded file is no longer there.');
   const { encoding, sample } = await preview(job.file_path, size);
   return c.json(
@@ -98,17 +108,9 @@ export const startImport: AppRouteHandler<StartImportRoute> = async (c) => {
   if (timeZone && !isValidTimeZone(timeZone)) errors.push({ path: 'timeZone', message: 'not an IANA time zone' });
   if (errors.length > 0) throw unprocessable('The mapping cannot be used', errors);
   const options = { ...(job.options ?? {}), timeZone: timeZone ?? deps.env.COMPANY_TIME_ZONE };
-  const row = await deps.db.transaction(async (tx) => {
-    const sql = txSql(tx);
-    const [updated] = await sql`
-      update import_jobs set status = 'queued', mapping = ${JSON.stringify(mapping)}::jsonb, options = ${JSON.stringify(options)}::jsonb, updated_at = now()
-      where id = ${id} and status in ('uploaded', 'failed')
-      returning *`;
-    if (!updated) throw conflict('The import was started meanwhile.');
-    await insertJobs(sql, [{ name: IMPORT_QUEUE, data: { importId: id } }]);
-    return updated;
-  });
-  return c.json(importJobBody(row as never), 202);
+  const row = await queueImportJob(deps.db, id, mapping, options);
+  if (!row) throw conflict('The import was started meanwhile.');
+  return c.json(importJobBody(row), 202);
 };
 
 export const getImport: AppRouteHandler<GetImportRoute> = async (c) => {

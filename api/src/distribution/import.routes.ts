@@ -1,18 +1,9 @@
 import { guard } from '../access/guard.ts';
 import { createRoute, z } from '@hono/zod-openapi';
-import { problemResponses } from '../lib/openapi.ts';
-import {
-  importIdParamSchema,
-  importJobSchema,
-  rejectionsQuerySchema,
-  rejectionsSchema,
-  startImportSchema,
-  uploadQuerySchema,
-  uploadResultSchema,
-} from './import.schemas.ts';
+import { idParamSchema, jsonResponse, problemResponses } from '../lib/openapi.ts';
+import { importJobSchema, rejectionsQuerySchema, rejectionsSchema, startImportSchema, uploadQuerySchema, uploadResultSchema } from './import.schemas.ts';
 
 const tags = ['Distribution'];
-const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export const uploadImport = createRoute({
   method: 'post',
@@ -26,7 +17,7 @@ export const uploadImport = createRoute({
     query: uploadQuerySchema,
     body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ format: 'binary' }) } } },
   },
-  responses: { 201: json(uploadResultSchema, 'Uploaded'), ...problemResponses(400) },
+  responses: { 201: jsonResponse(uploadResultSchema, 'Uploaded'), ...problemResponses(400) },
 });
 export type UploadImportRoute = typeof uploadImport;
 
@@ -36,8 +27,8 @@ export const startImport = createRoute({
   ...guard('distribution:write'),
   tags,
   summary: 'Start (or resume) an uploaded import with a column mapping',
-  request: { params: importIdParamSchema, body: { required: true, content: { 'application/json': { schema: startImportSchema } } } },
-  responses: { 202: json(importJobSchema, 'Queued'), ...problemResponses(400, 404, 409, 422) },
+  request: { params: idParamSchema, body: { required: true, content: { 'application/json': { schema: startImportSchema } } } },
+  responses: { 202: jsonResponse(importJobSchema, 'Queued'), ...problemResponses(400, 404, 409, 422) },
 });
 export type StartImportRoute = typeof startImport;
 
@@ -47,8 +38,8 @@ export const getImport = createRoute({
   ...guard('distribution:read'),
   tags,
   summary: 'Progress of an import: rows done, created / updated / unchanged / rejected, rows per second',
-  request: { params: importIdParamSchema },
-  responses: { 200: json(importJobSchema, 'The import'), ...problemResponses(404) },
+  request: { params: idParamSchema },
+  responses: { 200: jsonResponse(importJobSchema, 'The import'), ...problemResponses(404) },
 });
 export type GetImportRoute = typeof getImport;
 
@@ -58,7 +49,7 @@ export const listImports = createRoute({
   ...guard('distribution:read'),
   tags,
   summary: 'The latest imports',
-  responses: { 200: json(z.array(importJobSchema), 'Imports, newest first') },
+  responses: { 200: jsonResponse(z.array(importJobSchema), 'Imports, newest first') },
 });
 export type ListImportsRoute = typeof listImports;
 
@@ -68,7 +59,7 @@ export const listImportRejections = createRoute({
   ...guard('distribution:read'),
   tags,
   summary: 'Rejected rows of an import, by row number (1 = the first row after the header); format=csv for a file',
-  request: { params: importIdParamSchema, query: rejectionsQuerySchema },
+  request: { params: idParamSchema, query: rejectionsQuerySchema },
   responses: {
     200: {
       description: 'Rejected rows',
@@ -85,7 +76,7 @@ export const previewImport = createRoute({
   ...guard('distribution:read'),
   tags,
   summary: 'The first rows of an uploaded file and a suggested column mapping, for the mapping step',
-  request: { params: importIdParamSchema },
-  responses: { 200: json(uploadResultSchema, 'Preview'), ...problemResponses(404, 410) },
+  request: { params: idParamSchema },
+  responses: { 200: jsonResponse(uploadResultSchema, 'Preview'), ...problemResponses(404, 410) },
 });
 export type PreviewImportRoute = typeof previewImport;

@@ -1,9 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { IMPORT_FIELDS } from './import.mapping.ts';
+import { REJECTION_CODES } from './import.reasons.ts';
 
 const fieldKeys = IMPORT_FIELDS.map((f) => f.key) as [string, ...string[]];
-
-export const importIdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 export const uploadQuerySchema = z.object({
   fileName: z.string().max(200).optional().openapi({ description: 'Name of the uploaded file, for the list of imports' }),
@@ -61,6 +60,16 @@ export const rejectionsQuerySchema = z.object({
 export const rejectionsSchema = z
   .object({
     total: z.number().int(),
-    items: z.array(z.object({ row: z.number().int(), fields: z.array(z.string()), reason: z.string(), externalId: z.string().nullable() })),
+    items: z.array(
+      z.object({
+        row: z.number().int(),
+        fields: z.array(z.string()),
+        reason: z.string().openapi({ description: 'The problems in English' }),
+        problems: z
+          .array(z.object({ field: z.string(), code: z.enum(REJECTION_CODES), params: z.record(z.string(), z.union([z.string(), z.number()])) }))
+          .openapi({ description: 'Each problem as a code with parameters, for a translated message (invalid: params.text is the message)' }),
+        externalId: z.string().nullable(),
+      }),
+    ),
   })
   .openapi('ImportRejections');

@@ -3,12 +3,42 @@
 // invitation decisions, the invitations, their deliveries and the pg-boss jobs of the deliveries due now
 // commit together or not at all.
 import { randomUUID } from 'node:crypto';
+import {
+  branchesByCode,
+  flagReturningAfterInserts,
+  planAsConfigured,
+  prepareStaging,
+  stageCustomers,
+  stageRentals,
+  upsertStagedCustomers,
+  upsertStagedRentals,
+  type StageCustomer,
+  type StageRental,
+} from './import.queries.ts';
+import { problemMessage, type RejectionCode, type RejectionParams } from './import.reasons.ts';
 import { insertJobs, type SqlClient } from '../queue/queue.ts';
-import { DAY_MS, planInvitation, type DecisionOutcome } from './planning.ts';
+import { planInvitation, tooOld, type DecisionOutcome } from './planning.ts';
 import { loadRules } from './rules.queries.ts';
-import type { InvitationRules } from './rules.schemas.ts';
 import { SEND_QUEUE } from './queues.ts';
+import { assignValueTiers, updateReturningFlags } from './segments.queries.ts';
+import {
+  activePostRentalSurveys,
+  branchesWithCodes,
+  customerIdsByExternal,
+  invitationsOfRentals,
+  lockedCustomerFacts,
+  rentalIdsByExternal,
+  upsertCustomerRows,
+  upsertInlineBranch,
+  upsertRentalRows,
+  writeInvitations,
+  type BranchRow,
+  type CustomerFacts,
+} from './ingest.queries.ts';
+import { byPriority, chooseSurvey, type TargetSurvey } from './targeting.ts';
 import { invitationToken } from './tokens.ts';
+
+export type { TargetSurvey } from './targeting.ts';
 
 export interface BranchInput {
   code: string;
@@ -48,6 +78,9 @@ export type RowStatus = 'created' | 'updated' | 'unchanged' | 'rejected';
 export interface RowError {
   path: string;
   message: string;
+  /** Machine-readable reason with its parameters (see import.reasons.ts), when the fault has one. */
+  code?: RejectionCode;
+  params?: RejectionParams;
 }
 
 export interface RowResult {
@@ -61,27 +94,27 @@ export interface RowResult {
 export interface IngestContext {
   now: Date;
   tokenSecret: string;
-  /** Recompute the customer's rental count and the rental's new/returning flag right away (off for big imports). */
+  /**
+   * Recompute the customers' rental counts and value tiers right away (off for big imports, which re-tier
+   * everyone at the end). The rentals' new/returning flags are always kept right in the batch's transaction.
+   */
   updateCustomerFacts?: boolean;
+  /** Milliseconds spent per step of an import batch, added up (benchmarks). */
+  timings?: Record<string, number>;
 }
 
-export interface TargetSurvey {
-  surveyId: string;
-  versionId: string;
-  rules: InvitationRules;
-}
-
-/** The survey rental invitations go to: the active post-rental survey, newest first, at its newest version. */
-export async function targetSurvey(sql: SqlClient): Promise<TargetSurvey | null> {
-  const [row] = await sql<{ survey_id: string; version_id: string }[]>`
-    select s.id as survey_id, v.id as version_id
-    from surveys s join survey_versions v on v.survey_id = s.id
-    where s.kind = 'post_rental' and s.status = 'active'
-    order by s.created_at desc, v.version desc
-    limit 1`;
-  if (!row) return null;
-  const { rules } = await loadRules(sql, row.survey_id);
-  return { surveyId: row.survey_id, versionId: row.version_id, rules };
+/**
+ * The surveys rental invitations may go to: every active post-rental survey at its newest version with its
+ * invitation rules, in priority order (targeting.ts). Each rental goes to the first whose targets match it.
+ */
+export async function invitationTargets(sql: SqlClient): Promise<TargetSurvey[]> {
+  const rows = await activePostRentalSurveys(sql);
+  const surveys: TargetSurvey[] = [];
+  for (const r of rows) {
+    const { rules } = await loadRules(sql, r.survey_id);
+    surveys.push({ surveyId: r.survey_id, name: r.name, versionId: r.version_id, createdAt: new Date(r.created_at), rules });
+  }
+  return byPriority(surveys);
 }
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
@@ -92,8 +125,11 @@ const branchCode = (ref: string | BranchInput) => (typeof ref === 'string' ? ref
 interface BranchInfo {
   id: string;
   code: string;
+  region: string;
   timeZone: string;
 }
+
+const branchInfo = (b: BranchRow): BranchInfo => ({ id: b.id, code: b.code, region: b.region, timeZone: b.time_zone });
 
 async function resolveBranches(sql: SqlClient, rows: RentalRow[], results: RowResult[]): Promise<Map<string, BranchInfo>> {
   const codes = new Set<string>();
@@ -101,17 +137,25 @@ async function resolveBranches(sql: SqlClient, rows: RentalRow[], results: RowRe
     codes.add(branchCode(r.pickupBranch));
     codes.add(branchCode(r.returnBranch));
   }
-  const known = await sql<{ id: string; code: string; time_zone: string }[]>`
-    select id, code, time_zone from branches where code = any(${[...codes]}::text[])`;
-  const byCode = new Map(known.map((b) => [b.code, { id: b.id, code: b.code, timeZone: b.time_zone }]));
+  const known = await branchesWithCodes(sql, [...codes]);
+  const byCode = new Map(known.map((b) => [b.code, branchInfo(b)]));
 
   // Rows naming an unknown branch by code are rejected before anything is written for them.
-  const definedInline = new Set(rows.flatMap((r) => [r.pickupBranch, r.returnBranch]).filter((b): b is BranchInput => typeof b === 'object').map((b) => b.code));
+  const definedInline = new Set(
+    rows
+      .flatMap((r) => [r.pickupBranch, r.returnBranch])
+      .filter((b): b is BranchInput => typeof b === 'object')
+      .map((b) => b.code),
+  );
   const inline = new Map<string, BranchInput>();
   rows.forEach((r, i) => {
     const errors: RowError[] = [];
-    for (const [field, ref] of [['pickupBranch', r.pickupBranch], ['returnBranch', r.returnBranch]] as const) {
-      if (typeof ref === 'string' && !byCode.has(ref) && !definedInline.has(ref)) errors.push({ path: field, message: `no branch with code "${ref}"` });
+    for (const [field, ref] of [
+      ['pickupBranch', r.pickupBranch],
+      ['returnBranch', r.returnBranch],
+    ] as const) {
+      if (typeof ref === 'string' && !byCode.has(ref) && !definedInline.has(ref))
+        errors.push({ path: field, message: problemMessage({ code: 'unknownBranch', params: { code: ref } }), code: 'unknownBranch', params: { code: ref } });
     }
     if (errors.length > 0) results[i] = { status: 'rejected', errors, reason: 'unknown_branch' };
   });
@@ -120,23 +164,22 @@ async function resolveBranches(sql: SqlClient, rows: RentalRow[], results: RowRe
     for (const ref of [r.pickupBranch, r.returnBranch]) if (typeof ref === 'object') inline.set(ref.code, ref);
   });
   if (inline.size > 0) {
-    const values = [...inline.values()].map((b) => ({ code: b.code, name: b.name, name_en: b.nameEn ?? null, city: b.city, region: b.region, time_zone: b.timeZone ?? null }));
+    const values = [...inline.values()].map((b) => ({
+      code: b.code,
+      name: b.name,
+      name_en: b.nameEn ?? null,
+      city: b.city,
+      region: b.region,
+      time_zone: b.timeZone ?? null,
+    }));
     for (const b of values) {
-      const [row] = await sql<{ id: string; code: string; time_zone: string }[]>`
-        insert into branches (code, name, name_en, city, region, time_zone)
-        values (${b.code}, ${b.name}, ${b.name_en}, ${b.city}, ${b.region}, ${b.time_zone ?? 'Asia/Shanghai'})
-        on conflict (code) do update set
-          name = excluded.name, name_en = excluded.name_en, city = excluded.city, region = excluded.region,
-          time_zone = case when ${b.time_zone}::text is null then branches.time_zone else excluded.time_zone end
-        where (branches.name, branches.name_en, branches.city, branches.region, branches.time_zone)
-          is distinct from (excluded.name, excluded.name_en, excluded.city, excluded.region, coalesce(${b.time_zone}::text, branches.time_zone))
-        returning id, code, time_zone`;
-      if (row) byCode.set(row.code, { id: row.id, code: row.code, timeZone: row.time_zone });
+      const row = await upsertInlineBranch(sql, b);
+      if (row) byCode.set(row.code, branchInfo(row));
     }
     const missing = [...inline.keys()].filter((c) => !byCode.has(c));
     if (missing.length > 0) {
-      const again = await sql<{ id: string; code: string; time_zone: string }[]>`select id, code, time_zone from branches where code = any(${missing}::text[])`;
-      for (const b of again) byCode.set(b.code, { id: b.id, code: b.code, timeZone: b.time_zone });
+      const again = await branchesWithCodes(sql, missing);
+      for (const b of again) byCode.set(b.code, branchInfo(b));
     }
   }
   return byCode;
@@ -144,13 +187,7 @@ async function resolveBranches(sql: SqlClient, rows: RentalRow[], results: RowRe
 
 /** Upserts the customers of the accepted rows (fields not given keep their stored value); id by external id. */
 async function upsertCustomers(sql: SqlClient, rows: RentalRow[], accepted: number[]): Promise<Map<string, string>> {
-  const merged = new Map<string, CustomerInput>();
-  for (const i of accepted) {
-    const c = rows[i].customer;
-    const before = merged.get(c.externalId);
-    const given = Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== '')) as CustomerInput;
-    merged.set(c.externalId, before ? { ...before, ...given } : given);
-  }
+  const merged = mergedCustomers(rows, accepted);
   const values = [...merged.values()].map((c) => ({
     external_id: c.externalId,
     name: c.name ?? null,
@@ -165,40 +202,12 @@ async function upsertCustomers(sql: SqlClient, rows: RentalRow[], accepted: numb
   // One statement (its data-modifying parts always run): known customers get the fields given when
   // something differs, new ones are inserted; the ids come from the rows as they were before the statement
   // plus the ones it inserted.
-  const rows2 = await sql<{ id: string; external_id: string }[]>`
-    with x as materialized (
-      select * from json_to_recordset(${JSON.stringify(values)}::json) as x(external_id text, name text, email text, phone text,
-        preferred_language text, consent_email boolean, consent_sms boolean, customer_type text, member_level text)
-    ), changed as (
-      update customers c set
-        name = coalesce(x.name, c.name), email = coalesce(x.email, c.email), phone = coalesce(x.phone, c.phone),
-        preferred_language = coalesce(x.preferred_language, c.preferred_language),
-        consent_email = coalesce(x.consent_email, c.consent_email), consent_sms = coalesce(x.consent_sms, c.consent_sms),
-        customer_type = coalesce(x.customer_type, c.customer_type), member_level = coalesce(x.member_level, c.member_level),
-        updated_at = now()
-      from x
-      where c.external_id = x.external_id
-        and (coalesce(x.name, c.name), coalesce(x.email, c.email), coalesce(x.phone, c.phone), coalesce(x.preferred_language, c.preferred_language),
-             coalesce(x.consent_email, c.consent_email), coalesce(x.consent_sms, c.consent_sms), coalesce(x.customer_type, c.customer_type),
-             coalesce(x.member_level, c.member_level))
-          is distinct from (c.name, c.email, c.phone, c.preferred_language, c.consent_email, c.consent_sms, c.customer_type, c.member_level)
-      returning c.id
-    ), added as (
-      insert into customers (external_id, name, email, phone, preferred_language, consent_email, consent_sms, customer_type, member_level)
-      select x.external_id, x.name, x.email, x.phone, x.preferred_language, coalesce(x.consent_email, true), coalesce(x.consent_sms, false),
-        coalesce(x.customer_type, 'leisure'), x.member_level
-      from x where not exists (select 1 from customers c where c.external_id = x.external_id)
-      on conflict (external_id) do nothing
-      returning id, external_id
-    )
-    select c.id, c.external_id from customers c join x on x.external_id = c.external_id
-    union all
-    select id, external_id from added`;
+  const rows2 = await upsertCustomerRows(sql, values);
   const ids = new Map(rows2.map((r) => [r.external_id, r.id]));
   // Inserted meanwhile by a concurrent request (its row was not visible to the statement): read it now.
   const missing = [...merged.keys()].filter((k) => !ids.has(k));
   if (missing.length > 0) {
-    for (const r of await sql<{ id: string; external_id: string }[]>`select id, external_id from customers where external_id = any(${missing}::text[])`) ids.set(r.external_id, r.id);
+    for (const r of await customerIdsByExternal(sql, missing)) ids.set(r.external_id, r.id);
   }
   return ids;
 }
@@ -212,8 +221,9 @@ interface RentalWrite {
 }
 
 async function upsertRentals(sql: SqlClient, rows: RentalRow[], writes: RentalWrite[]) {
-  // New vs returning, as far as this batch tells: an earlier pick-up of the same customer in the batch. The
-  // statement adds the ones already stored; the segment refresh corrects rentals imported out of order.
+  // New vs returning (segments.ts, returningCustomerCondition), as far as this batch tells: an earlier
+  // pick-up of the same customer in the batch or stored. updateReturningFlags then corrects the customer's
+  // other rentals when this one arrived out of order.
   const firstPickUp = new Map<string, number>();
   for (const w of writes) {
     const t = rows[w.index].pickedUpAt.getTime();
@@ -235,74 +245,22 @@ async function upsertRentals(sql: SqlClient, rows: RentalRow[], writes: RentalWr
     };
   });
   // One statement: changed rentals are updated, new ones inserted, the rest only read (never locked).
-  const stored = await sql<{ id: string; external_id: string; status: RowStatus }[]>`
-    with x as materialized (
-      select * from json_to_recordset(${JSON.stringify(values)}::json) as x(external_id text, customer_id uuid, pickup_branch_id uuid,
-        return_branch_id uuid, vehicle_class text, picked_up_at timestamptz, returned_at timestamptz, amount numeric, booking_channel text, earlier boolean)
-    ), changed as (
-      update rentals r set
-        customer_id = x.customer_id, pickup_branch_id = x.pickup_branch_id, return_branch_id = x.return_branch_id,
-        vehicle_class = x.vehicle_class, picked_up_at = x.picked_up_at, returned_at = x.returned_at, amount = x.amount, booking_channel = x.booking_channel
-      from x
-      where r.external_id = x.external_id
-        and (r.customer_id, r.pickup_branch_id, r.return_branch_id, r.vehicle_class, r.picked_up_at, r.returned_at, r.amount, r.booking_channel)
-          is distinct from (x.customer_id, x.pickup_branch_id, x.return_branch_id, x.vehicle_class, x.picked_up_at, x.returned_at, x.amount, x.booking_channel)
-      returning r.id
-    ), added as (
-      insert into rentals (external_id, customer_id, pickup_branch_id, return_branch_id, vehicle_class, picked_up_at, returned_at, amount, booking_channel, repeat_customer)
-      select x.external_id, x.customer_id, x.pickup_branch_id, x.return_branch_id, x.vehicle_class, x.picked_up_at, x.returned_at, x.amount, x.booking_channel,
-        x.earlier or exists (select 1 from rentals e where e.customer_id = x.customer_id and e.picked_up_at < x.picked_up_at)
-      from x where not exists (select 1 from rentals r where r.external_id = x.external_id)
-      on conflict (external_id) do nothing
-      returning id, external_id
-    )
-    select id, external_id, 'created' as status from added
-    union all
-    select r.id, r.external_id, case when c.id is null then 'unchanged' else 'updated' end
-    from rentals r join x on x.external_id = r.external_id left join changed c on c.id = r.id`;
+  const stored = await upsertRentalRows(sql, values);
   const byExternal = new Map(stored.map((r) => [r.external_id, { id: r.id, status: r.status }]));
   const rest = writes.filter((w) => !byExternal.has(w.externalId)).map((w) => w.externalId);
   if (rest.length > 0) {
-    const same = await sql<{ id: string; external_id: string }[]>`select id, external_id from rentals where external_id = any(${rest}::text[])`;
+    const same = await rentalIdsByExternal(sql, rest);
     for (const r of same) byExternal.set(r.external_id, { id: r.id, status: 'unchanged' });
   }
   return byExternal;
 }
 
-/** The rental count and first rental of these customers, and the new/returning flag of their rentals. */
-export async function updateCustomerFacts(sql: SqlClient, customerIds: string[]) {
-  if (customerIds.length === 0) return;
-  await sql`
-    update customers c set rental_count = s.n, first_rental_at = s.first
-    from (select customer_id, count(*)::int as n, min(picked_up_at) as first from rentals where customer_id = any(${customerIds}::uuid[]) group by customer_id) s
-    where c.id = s.customer_id and (c.rental_count, c.first_rental_at) is distinct from (s.n, s.first)`;
-  await sql`
-    update rentals r set repeat_customer = s.repeat
-    from (select id, row_number() over (partition by customer_id order by picked_up_at, created_at, id) > 1 as repeat
-          from rentals where customer_id = any(${customerIds}::uuid[])) s
-    where r.id = s.id and r.repeat_customer is distinct from s.repeat`;
-}
-
-interface CustomerFacts {
-  id: string;
-  email: string | null;
-  phone: string | null;
-  consent_email: boolean;
-  consent_sms: boolean;
-  opted_out: boolean;
-  erased: boolean;
-  last_invited_at: string | null;
-  email_bad: boolean;
-  phone_bad: boolean;
-}
-
+/**
+ * Contact facts of the customers about to be invited. Their rows stay locked until the batch commits, so
+ * the fatigue rule reads a last invitation no concurrent batch can change meanwhile.
+ */
 async function customerFacts(sql: SqlClient, ids: string[]): Promise<Map<string, CustomerFacts>> {
-  const rows = await sql<CustomerFacts[]>`
-    select c.id, c.email, c.phone, c.consent_email, c.consent_sms, c.opted_out_at is not null as opted_out, c.erased_at is not null as erased,
-      greatest(c.last_invited_at, (select max(i.created_at) from invitations i where i.customer_id = c.id)) as last_invited_at,
-      c.email_bad or exists (select 1 from bad_addresses b where b.channel = 'email' and b.address = c.email) as email_bad,
-      c.phone_bad or exists (select 1 from bad_addresses b where b.channel = 'sms' and b.address = regexp_replace(c.phone, '[^0-9+]', '', 'g')) as phone_bad
-    from customers c where c.id = any(${ids}::uuid[])`;
+  const rows = await lockedCustomerFacts(sql, ids);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -311,6 +269,8 @@ interface NewInvitation {
   id: string;
   token: string;
   tokenHash: string;
+  surveyId: string;
+  versionId: string;
   rentalId: string;
   customerId: string;
   branchId: string;
@@ -319,30 +279,53 @@ interface NewInvitation {
   expiresAt: Date;
 }
 
-/** Decides and creates the invitations of newly stored rentals. Returns invitations created per row index. */
+type CreatedRental = { index: number; rentalId: string; customerId: string; pickupBranch: BranchInfo };
+
+/**
+ * Decides and creates the invitations of newly stored rentals: each goes to the survey whose targets match
+ * it first (targeting.ts) under that survey's rules. Returns how many invitations were created.
+ */
 async function inviteNewRentals(
   sql: SqlClient,
   ctx: IngestContext,
-  target: TargetSurvey,
+  surveys: TargetSurvey[],
   rows: RentalRow[],
-  created: { index: number; rentalId: string; customerId: string; pickupBranch: BranchInfo }[],
+  created: CreatedRental[],
   results: RowResult[],
 ): Promise<number> {
   if (created.length === 0) return 0;
-  const { rules, surveyId, versionId } = target;
   const now = ctx.now;
   const facts = await customerFacts(sql, [...new Set(created.map((c) => c.customerId))]);
-  const decisions: { rental_id: string; branch_id: string; outcome: DecisionOutcome }[] = [];
-  const candidates: (NewInvitation & { outcome: 'invited' })[] = [];
-  const invitedInBatch = new Set<string>();
+  const decisions: { survey_id: string; rental_id: string; branch_id: string; outcome: DecisionOutcome }[] = [];
+  const invited: NewInvitation[] = [];
+  // The fatigue rule is planInvitation's alone: an invitation made earlier in this batch counts as the
+  // customer's last invitation exactly like a stored one (customerFacts holds the customers' rows locked).
+  const lastInvited = new Map<string, Date>();
+  for (const [id, f] of facts) if (f.last_invited_at) lastInvited.set(id, new Date(f.last_invited_at));
 
   for (const c of created) {
     const r = rows[c.index];
     const f = facts.get(c.customerId)!;
+    const survey = chooseSurvey(surveys, {
+      branchCode: c.pickupBranch.code,
+      region: c.pickupBranch.region,
+      customerType: f.customer_type,
+      vehicleClass: r.vehicleClass,
+    });
+    if (!survey) {
+      results[c.index].reason = 'not_targeted';
+      continue;
+    }
     const plan = planInvitation(
-      rules,
-      surveyId,
-      { externalId: r.externalId, pickupBranchCode: c.pickupBranch.code, vehicleClass: r.vehicleClass, bookingChannel: r.bookingChannel, returnedAt: r.returnedAt },
+      survey.rules,
+      survey.surveyId,
+      {
+        externalId: r.externalId,
+        pickupBranchCode: c.pickupBranch.code,
+        vehicleClass: r.vehicleClass,
+        bookingChannel: r.bookingChannel,
+        returnedAt: r.returnedAt,
+      },
       {
         email: f.email,
         phone: f.phone,
@@ -350,7 +333,7 @@ async function inviteNewRentals(
         consentSms: f.consent_sms,
         optedOut: f.opted_out,
         erased: f.erased,
-        lastInvitedAt: f.last_invited_at ? new Date(f.last_invited_at) : null,
+        lastInvitedAt: lastInvited.get(c.customerId) ?? null,
         emailBad: f.email_bad,
         phoneBad: f.phone_bad,
       },
@@ -361,25 +344,21 @@ async function inviteNewRentals(
       results[c.index].reason = plan.reason;
       continue;
     }
-    if (plan.outcome === 'invited' && invitedInBatch.has(c.customerId)) {
-      decisions.push({ rental_id: c.rentalId, branch_id: c.pickupBranch.id, outcome: 'fatigue' });
-      results[c.index].reason = 'fatigue';
-      continue;
-    }
+    decisions.push({ survey_id: survey.surveyId, rental_id: c.rentalId, branch_id: c.pickupBranch.id, outcome: plan.outcome });
     if (plan.outcome !== 'invited') {
-      decisions.push({ rental_id: c.rentalId, branch_id: c.pickupBranch.id, outcome: plan.outcome });
       results[c.index].reason = plan.outcome;
       continue;
     }
-    invitedInBatch.add(c.customerId);
+    lastInvited.set(c.customerId, now);
     const id = randomUUID();
     const { token, tokenHash } = invitationToken(ctx.tokenSecret, id);
-    candidates.push({
-      outcome: 'invited',
+    invited.push({
       index: c.index,
       id,
       token,
       tokenHash,
+      surveyId: survey.surveyId,
+      versionId: survey.versionId,
       rentalId: c.rentalId,
       customerId: c.customerId,
       branchId: c.pickupBranch.id,
@@ -389,59 +368,32 @@ async function inviteNewRentals(
     });
   }
 
-  // The fatigue rule across concurrent requests: a customer is claimed by one invitation at a time.
-  let invited = candidates;
-  if (candidates.length > 0) {
-    const cutoff = new Date(now.getTime() - rules.fatigueDays * DAY_MS).toISOString();
-    const claimed = await sql<{ id: string }[]>`
-      update customers set last_invited_at = ${now.toISOString()}
-      where id = any(${candidates.map((c) => c.customerId)}::uuid[])
-        and (last_invited_at is null or last_invited_at <= ${cutoff} or ${rules.fatigueDays} = 0)
-      returning id`;
-    const ok = new Set(claimed.map((r) => r.id));
-    invited = candidates.filter((c) => ok.has(c.customerId));
-    for (const c of candidates) {
-      if (ok.has(c.customerId)) decisions.push({ rental_id: c.rentalId, branch_id: c.branchId, outcome: 'invited' });
-      else {
-        decisions.push({ rental_id: c.rentalId, branch_id: c.branchId, outcome: 'fatigue' });
-        results[c.index].reason = 'fatigue';
-      }
-    }
-  }
-
-  if (decisions.length > 0) {
-    await sql`
-      insert into invitation_decisions (survey_id, rental_id, branch_id, outcome, decided_at)
-      select ${surveyId}, x.rental_id, x.branch_id, x.outcome, ${now.toISOString()}
-      from json_to_recordset(${JSON.stringify(decisions)}::json) as x(rental_id uuid, branch_id uuid, outcome text)
-      on conflict (survey_id, rental_id) do nothing`;
-  }
+  const deliveries = invited.map((c) => ({
+    id: randomUUID(),
+    invitationId: c.id,
+    channel: c.channel,
+    dueAt: c.dueAt,
+    dueNow: c.dueAt.getTime() <= now.getTime(),
+  }));
+  await writeInvitations(
+    sql,
+    decisions,
+    invited.map((c) => ({
+      id: c.id,
+      survey_id: c.surveyId,
+      survey_version_id: c.versionId,
+      rental_id: c.rentalId,
+      customer_id: c.customerId,
+      branch_id: c.branchId,
+      token_hash: c.tokenHash,
+      channel: c.channel,
+      due_at: c.dueAt.toISOString(),
+      expires_at: c.expiresAt.toISOString(),
+    })),
+    deliveries.map((d) => ({ id: d.id, invitation_id: d.invitationId, channel: d.channel, due_at: d.dueAt.toISOString(), due_now: d.dueNow })),
+    now,
+  );
   if (invited.length === 0) return 0;
-
-  const nowIso = now.toISOString();
-  await sql`
-    insert into invitations (id, survey_id, survey_version_id, rental_id, customer_id, branch_id, token_hash, channel, status, scheduled_at, expires_at, created_at)
-    select x.id, ${surveyId}, ${versionId}, x.rental_id, x.customer_id, x.branch_id, x.token_hash, x.channel, 'scheduled', x.due_at, x.expires_at, ${nowIso}
-    from json_to_recordset(${JSON.stringify(
-      invited.map((c) => ({
-        id: c.id,
-        rental_id: c.rentalId,
-        customer_id: c.customerId,
-        branch_id: c.branchId,
-        token_hash: c.tokenHash,
-        channel: c.channel,
-        due_at: c.dueAt.toISOString(),
-        expires_at: c.expiresAt.toISOString(),
-      })),
-    )}::json) as x(id uuid, rental_id uuid, customer_id uuid, branch_id uuid, token_hash text, channel text, due_at timestamptz, expires_at timestamptz)`;
-  const deliveries = invited.map((c) => ({ id: randomUUID(), invitationId: c.id, channel: c.channel, dueAt: c.dueAt, dueNow: c.dueAt.getTime() <= now.getTime() }));
-  await sql`
-    insert into deliveries (id, invitation_id, step, kind, channel, status, due_at, queued_at, created_at, updated_at)
-    select x.id, x.invitation_id, 0, 'invitation', x.channel, case when x.due_now then 'queued' else 'scheduled' end, x.due_at,
-      case when x.due_now then ${nowIso}::timestamptz end, ${nowIso}, ${nowIso}
-    from json_to_recordset(${JSON.stringify(
-      deliveries.map((d) => ({ id: d.id, invitation_id: d.invitationId, channel: d.channel, due_at: d.dueAt.toISOString(), due_now: d.dueNow })),
-    )}::json) as x(id uuid, invitation_id uuid, channel text, due_at timestamptz, due_now boolean)`;
   // Due now: the send job is part of this transaction.
   await insertJobs(
     sql,
@@ -455,14 +407,11 @@ async function inviteNewRentals(
   return invited.length;
 }
 
-async function existingInvitations(sql: SqlClient, target: TargetSurvey | null, rentalIds: string[]) {
-  if (!target || rentalIds.length === 0) return new Map<string, { invitation: RowResult['invitation']; reason?: string }>();
-  const rows = await sql<{ rental_id: string; id: string | null; status: string | null; expires_at: string | null; channel: string | null; outcome: string | null }[]>`
-    select d.rental_id, i.id, i.status, i.expires_at, i.channel, d.outcome
-    from unnest(${rentalIds}::uuid[]) as d0(rental_id)
-    left join invitation_decisions d on d.rental_id = d0.rental_id and d.survey_id = ${target.surveyId}
-    left join invitations i on i.rental_id = d0.rental_id and i.survey_id = ${target.surveyId}
-    where d.rental_id is not null or i.id is not null`;
+/** The invitation (or the decision not to invite) of rentals stored before, under any of the surveys. */
+async function existingInvitations(sql: SqlClient, surveys: TargetSurvey[], rentalIds: string[]) {
+  if (surveys.length === 0 || rentalIds.length === 0) return new Map<string, { invitation: RowResult['invitation']; reason?: string }>();
+  const surveyIds = surveys.map((s) => s.surveyId);
+  const rows = await invitationsOfRentals(sql, surveyIds, rentalIds);
   const out = new Map<string, { invitation: RowResult['invitation']; reason?: string }>();
   for (const r of rows) {
     const invitation = r.id ? { id: r.id, status: r.status!, expiresAt: new Date(r.expires_at!).toISOString(), channel: r.channel! } : null;
@@ -478,10 +427,11 @@ export interface IngestSummary {
 
 /**
  * Stores a batch of finished rentals (idempotent by external id: a row identical to the stored one changes
- * nothing) and invites the customers of newly stored rentals under the target survey's rules. Run it
- * inside one transaction. Rows that cannot be stored come back as `rejected` with their errors.
+ * nothing) and invites the customers of newly stored rentals, each under the rules of the survey it is
+ * targeted to (`targets`: invitationTargets, loaded when not given). Run it inside one transaction. Rows
+ * that cannot be stored come back as `rejected` with their errors.
  */
-export async function ingestRentals(sql: SqlClient, ctx: IngestContext, rows: RentalRow[], target?: TargetSurvey | null): Promise<IngestSummary> {
+export async function ingestRentals(sql: SqlClient, ctx: IngestContext, rows: RentalRow[], targets?: TargetSurvey[]): Promise<IngestSummary> {
   const results: RowResult[] = new Array(rows.length);
   const branches = await resolveBranches(sql, rows, results);
   const accepted: number[] = [];
@@ -508,7 +458,7 @@ export async function ingestRentals(sql: SqlClient, ctx: IngestContext, rows: Re
       returnBranchId: branches.get(branchCode(r.returnBranch))!.id,
     });
   }
-  const createdRentals: { index: number; rentalId: string; customerId: string; pickupBranch: BranchInfo }[] = [];
+  const createdRentals: CreatedRental[] = [];
   const knownRentals: { index: number; rentalId: string }[] = [];
   const touchedCustomers = new Set<string>();
   for (const writes of rounds) {
@@ -517,24 +467,211 @@ export async function ingestRentals(sql: SqlClient, ctx: IngestContext, rows: Re
       const s = stored.get(w.externalId)!;
       results[w.index] = { status: s.status, rentalId: s.id, invitation: null };
       if (s.status !== 'unchanged') touchedCustomers.add(w.customerId);
-      if (s.status === 'created') createdRentals.push({ index: w.index, rentalId: s.id, customerId: w.customerId, pickupBranch: branches.get(branchCode(rows[w.index].pickupBranch))! });
+      if (s.status === 'created')
+        createdRentals.push({ index: w.index, rentalId: s.id, customerId: w.customerId, pickupBranch: branches.get(branchCode(rows[w.index].pickupBranch))! });
       else knownRentals.push({ index: w.index, rentalId: s.id });
     }
   }
-  if (ctx.updateCustomerFacts !== false) await updateCustomerFacts(sql, [...touchedCustomers]);
+  await updateReturningFlags(sql, [...touchedCustomers]);
+  if (ctx.updateCustomerFacts !== false) await assignValueTiers(sql, ctx.now, [...touchedCustomers]);
 
-  const survey = target === undefined ? await targetSurvey(sql) : target;
+  const surveys = targets ?? (await invitationTargets(sql));
   let invitationsCreated = 0;
-  if (!survey) {
+  if (surveys.length === 0) {
     for (const c of createdRentals) results[c.index].reason = 'no_active_post_rental_survey';
   } else {
-    invitationsCreated = await inviteNewRentals(sql, ctx, survey, rows, createdRentals, results);
+    invitationsCreated = await inviteNewRentals(sql, ctx, surveys, rows, createdRentals, results);
   }
-  const existing = await existingInvitations(sql, survey, knownRentals.map((k) => k.rentalId));
+  const existing = await existingInvitations(
+    sql,
+    surveys,
+    knownRentals.map((k) => k.rentalId),
+  );
   for (const k of knownRentals) {
     const e = existing.get(k.rentalId);
     results[k.index].invitation = e?.invitation ?? null;
-    if (!e?.invitation) results[k.index].reason = e?.reason ?? (survey ? 'not_invited' : 'no_active_post_rental_survey');
+    if (!e?.invitation) results[k.index].reason = e?.reason ?? (surveys.length > 0 ? 'not_invited' : 'no_active_post_rental_survey');
   }
   return { results, invitationsCreated };
+}
+
+// ── CSV imports: the set-based path ─────────────────────────────────────────────────────────────────────
+
+export interface ImportBatchSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Rows refused here (unknown branches), by their index in `rows`. */
+  rejected: { index: number; errors: RowError[]; reason?: string }[];
+  invitationsCreated: number;
+}
+
+/**
+ * A rental can get a decision only from a survey whose invitations are on and that does not find it too
+ * old: for every other new rental, planInvitation answers `skip` whatever the customer, so its customer's
+ * facts are not read (nor locked).
+ */
+const mayBeInvited = (surveys: TargetSurvey[], returnedAt: Date, now: Date) =>
+  surveys.some((s) => s.rules.enabled && !tooOld(s.rules, { externalId: '', pickupBranchCode: '', vehicleClass: '', bookingChannel: '', returnedAt }, now));
+
+async function timed<T>(timings: Record<string, number> | undefined, step: string, run: () => Promise<T>): Promise<T> {
+  if (!timings) return run();
+  const start = performance.now();
+  try {
+    return await run();
+  } finally {
+    timings[step] = (timings[step] ?? 0) + performance.now() - start;
+  }
+}
+
+/** A customer's fields without those left empty: the object itself when every field is given (the usual case). */
+function onlyGiven(c: CustomerInput): CustomerInput {
+  for (const key in c) {
+    const v = c[key as keyof CustomerInput];
+    if (v === undefined || v === '') return Object.fromEntries(Object.entries(c).filter(([, w]) => w !== undefined && w !== '')) as CustomerInput;
+  }
+  return c;
+}
+
+/** The customers of some rows, merged as upsertCustomers merges them (a later row's given fields win). */
+function mergedCustomers(rows: RentalRow[], accepted: number[]): Map<string, CustomerInput> {
+  const merged = new Map<string, CustomerInput>();
+  for (const i of accepted) {
+    const c = rows[i].customer;
+    const before = merged.get(c.externalId);
+    const given = onlyGiven(c);
+    merged.set(c.externalId, before ? { ...before, ...given } : given);
+  }
+  return merged;
+}
+
+/**
+ * A batch of checked CSV rows, stored as ingestRentals stores them (same customers, rentals, new / returning
+ * flags, rejections, invitation decisions) but set-based: branch codes are resolved and customers merged in
+ * memory, the batch is copied into staging tables, and customers and rentals are written with one statement
+ * each. Run it inside one transaction. Only the counts come back (an import reports no per-row outcome but
+ * its rejected rows).
+ */
+export async function ingestImportRows(sql: SqlClient, ctx: IngestContext, rows: RentalRow[], targets: TargetSurvey[]): Promise<ImportBatchSummary> {
+  const summary: ImportBatchSummary = { created: 0, updated: 0, unchanged: 0, rejected: [], invitationsCreated: 0 };
+  if (rows.length === 0) return summary;
+  const branches = await timed(ctx.timings, 'branches', () => branchesByCode(sql));
+  const branchById = new Map([...branches.values()].map((b) => [b.id, b]));
+  const accepted: number[] = [];
+  const rentals: StageRental[] = [];
+  const roundOf = new Map<string, number>();
+  rows.forEach((r, i) => {
+    const pickup = branches.get(branchCode(r.pickupBranch));
+    const dropoff = branches.get(branchCode(r.returnBranch));
+    if (!pickup || !dropoff) {
+      const errors: RowError[] = [];
+      for (const [field, ref, known] of [
+        ['pickupBranch', r.pickupBranch, pickup],
+        ['returnBranch', r.returnBranch, dropoff],
+      ] as const) {
+        const code = branchCode(ref);
+        if (!known) errors.push({ path: field, message: problemMessage({ code: 'unknownBranch', params: { code } }), code: 'unknownBranch', params: { code } });
+      }
+      summary.rejected.push({ index: i, errors });
+      return;
+    }
+    accepted.push(i);
+    const round = (roundOf.get(r.externalId) ?? -1) + 1;
+    roundOf.set(r.externalId, round);
+    rentals.push({
+      n: i,
+      round,
+      externalId: r.externalId,
+      customerId: '', // known once the customers are stored
+      pickupBranchId: pickup.id,
+      returnBranchId: dropoff.id,
+      vehicleClass: r.vehicleClass,
+      pickedUpAt: r.pickedUpAt,
+      returnedAt: r.returnedAt,
+      amount: r.amount,
+      bookingChannel: r.bookingChannel,
+    });
+  });
+  if (accepted.length === 0) return summary;
+  const customers: StageCustomer[] = [...mergedCustomers(rows, accepted).values()].map((c) => ({
+    externalId: c.externalId,
+    name: c.name ?? null,
+    email: c.email ? normalizeEmail(c.email) : null,
+    phone: c.phone ?? null,
+    preferredLanguage: c.preferredLanguage ?? null,
+    consentEmail: c.consentEmail ?? null,
+    consentSms: c.consentSms ?? null,
+    customerType: c.customerType ?? null,
+    memberLevel: c.memberLevel ?? null,
+  }));
+  await prepareStaging(sql);
+  await timed(ctx.timings, 'copy into staging', () => stageCustomers(sql, customers));
+  const customerIds = new Map<string, string>();
+  for (const c of await timed(ctx.timings, 'customers upsert', () => upsertStagedCustomers(sql))) customerIds.set(c.external_id, c.id);
+  // Inserted meanwhile by a concurrent request (its row was not visible to the statement): read it now.
+  const unseen = customers.filter((c) => !customerIds.has(c.externalId)).map((c) => c.externalId);
+  if (unseen.length > 0) for (const r of await customerIdsByExternal(sql, unseen)) customerIds.set(r.external_id, r.id);
+  const staged: StageRental[] = [];
+  for (const r of rentals) {
+    const id = customerIds.get(rows[r.n].customer.externalId);
+    if (!id) continue; // not stored after all: the row stays as it is (counted unchanged)
+    r.customerId = id;
+    staged.push(r);
+  }
+  await timed(ctx.timings, 'copy into staging', () => stageRentals(sql, staged));
+
+  let rounds = 0;
+  for (const round of roundOf.values()) if (round >= rounds) rounds = round + 1;
+  const created: CreatedRental[] = [];
+  // New / returning: the customers of changed rentals, and those a changed rental moved away from, are
+  // recomputed (updateReturningFlags); where rentals were only added, only their rentals still marked new.
+  const reflag = new Set<string>();
+  const added = new Set<string>();
+  for (let round = 0; round < rounds; round++) {
+    const written = await timed(ctx.timings, 'rentals upsert', () => upsertStagedRentals(sql, round));
+    // A created row comes back by its external id, unique within the round.
+    let indexOf: Map<string, number> | null = null;
+    for (const w of written) {
+      if (w.status === 'updated') {
+        summary.updated++;
+        reflag.add(w.customer_id);
+        // Moved to another customer: the one it came from may have lost their earlier rental.
+        if (w.previous_customer_id) reflag.add(w.previous_customer_id);
+        continue;
+      }
+      indexOf ??= new Map(rentals.filter((r) => r.round === round).map((r) => [r.externalId, r.n]));
+      summary.created++;
+      added.add(w.customer_id);
+      created.push({ index: indexOf.get(w.external_id)!, rentalId: w.rental_id, customerId: w.customer_id, pickupBranch: branchById.get(w.pickup_branch_id)! });
+    }
+  }
+  // In file order: of two new rentals of one customer, the earlier row is planned first (the fatigue rule).
+  created.sort((a, b) => a.index - b.index);
+  summary.unchanged = accepted.length - summary.created - summary.updated;
+  await timed(ctx.timings, 'new / returning flags', async () => {
+    await updateReturningFlags(sql, [...reflag]);
+    // Where rentals were only added: the customer's rentals picked up after the earliest added one.
+    const earliestAdded = new Map<string, number>();
+    for (const c of created) {
+      if (reflag.has(c.customerId)) continue;
+      const t = rows[c.index].pickedUpAt.getTime();
+      if (t < (earliestAdded.get(c.customerId) ?? Infinity)) earliestAdded.set(c.customerId, t);
+    }
+    await flagReturningAfterInserts(
+      sql,
+      [...earliestAdded].map(([customerId, t]) => ({ customerId, since: new Date(t) })),
+    );
+  });
+  await planAsConfigured(sql);
+  if (ctx.updateCustomerFacts !== false) await assignValueTiers(sql, ctx.now, [...new Set([...added, ...reflag])]);
+
+  const candidates = created.filter((c) => mayBeInvited(targets, rows[c.index].returnedAt, ctx.now));
+  if (targets.length > 0 && candidates.length > 0) {
+    const results: RowResult[] = [];
+    for (const c of candidates) results[c.index] = { status: 'created', rentalId: c.rentalId, invitation: null };
+    summary.invitationsCreated = await timed(ctx.timings, 'invitation planning and writes', () =>
+      inviteNewRentals(sql, ctx, targets, rows, candidates, results),
+    );
+  }
+  return summary;
 }

@@ -1,6 +1,6 @@
 // The texts of invitations and reminders: per survey (rule overrides), per language, per channel.
 import type { MessageKind, MessageLocale, MessageTemplates } from './rules.schemas.ts';
-import { formatWallTime } from './time.ts';
+import { formatWallTime } from '../lib/time-zone.ts';
 
 export interface MessageFacts {
   customerName: string | null;
@@ -12,9 +12,25 @@ export interface MessageFacts {
   timeZone: string;
   link: string;
   optOutLink: string;
+  /** The brand of the rental's branch (api/src/brands): header, button colours and legal footer. */
+  brand?: MessageBrand | null;
+  /** The survey's first question (0–10 recommendation) as eleven links in the email, when it starts with one. */
+  scale?: { question: string; minLabel: string; maxLabel: string; links: string[] } | null;
 }
 
 type Texts = { subject: string; body: string; sms: string };
+
+export interface MessageBrand {
+  name: string;
+  primaryColor: string;
+  onPrimaryColor: string;
+  legalFooter: string;
+  /** Absolute URL of the logo, or null. */
+  logoUrl: string | null;
+}
+
+/** Without a brand: the neutral look (no product name anywhere). */
+const NEUTRAL_LOOK = { primaryColor: '#0b57d0', onPrimaryColor: '#ffffff' };
 
 export const DEFAULT_TEXTS: Record<MessageKind, Record<MessageLocale, Texts>> = {
   invitation: {
@@ -113,6 +129,31 @@ export function messageLocale(preferred: string | null | undefined, fallback: st
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/**
+ * The 0–10 scale as a table of eleven links (no scripts, no forms: what mail clients show), with the
+ * end labels under it. A click opens the survey with that score filled in.
+ */
+function scaleHtml(scale: NonNullable<MessageFacts['scale']>): string {
+  const cells = scale.links
+    .map(
+      (href, n) =>
+        `<td align="center" style="padding:2px"><a href="${escapeHtml(href)}" style="display:block;min-width:28px;padding:10px 0;border:1px solid #0b57d0;border-radius:4px;color:#0b57d0;text-decoration:none;font-weight:600">${n}</a></td>`,
+    )
+    .join('');
+  return `<p style="margin:24px 0 8px;font-weight:600">${escapeHtml(scale.question)}</p>
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%" style="border-collapse:separate;table-layout:fixed"><tr>${cells}</tr></table>
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%" style="font-size:12px;color:#525a6b"><tr><td align="left">0 = ${escapeHtml(scale.minLabel)}</td><td align="right">10 = ${escapeHtml(scale.maxLabel)}</td></tr></table>`;
+}
+
+/** The brand's logo (or its name in its colour) above the message; nothing without a brand. */
+function brandHeader(brand: MessageBrand | null | undefined): string {
+  if (!brand) return '';
+  const inner = brand.logoUrl
+    ? `<img src="${escapeHtml(brand.logoUrl)}" alt="${escapeHtml(brand.name)}" height="40" style="height:40px;width:auto;border:0">`
+    : `<strong style="font-size:18px;color:${escapeHtml(brand.primaryColor)}">${escapeHtml(brand.name)}</strong>`;
+  return `<p style="margin:0 0 16px">${inner}</p>\n`;
+}
+
 export interface EmailContent {
   subject: string;
   text: string;
@@ -125,12 +166,14 @@ export function renderEmail(kind: MessageKind, locale: MessageLocale, facts: Mes
   const v = values(locale, facts);
   const body = t.body.includes('{link}') ? t.body : `${t.body}\n\n{link}`;
   const footer = FOOTER[locale];
-  const text = `${fill(body, v)}\n\n--\n${footer.optOut}${facts.optOutLink}\n`;
+  const look = facts.brand ?? NEUTRAL_LOOK;
+  const legal = facts.brand?.legalFooter?.trim() ? facts.brand.legalFooter.trim() : null;
+  const text = `${fill(body, v)}\n\n--\n${footer.optOut}${facts.optOutLink}\n${legal ? `\n${legal}\n` : ''}`;
   const paragraphs = body
     .split(/\n{2,}/)
     .map((p) => {
       if (p.trim() === '{link}') {
-        return `<p style="margin:24px 0"><a href="${escapeHtml(facts.link)}" style="background:#0b57d0;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block">${escapeHtml(footer.button)}</a></p><p style="font-size:13px;color:#525a6b;word-break:break-all">${escapeHtml(facts.link)}</p>`;
+        return `${facts.scale ? scaleHtml(facts.scale) : ''}<p style="margin:24px 0"><a href="${escapeHtml(facts.link)}" style="background:${escapeHtml(look.primaryColor)};color:${escapeHtml(look.onPrimaryColor)};padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block">${escapeHtml(footer.button)}</a></p><p style="font-size:13px;color:#525a6b;word-break:break-all">${escapeHtml(facts.link)}</p>`;
       }
       const html = escapeHtml(fill(p, v)).replace(/\n/g, '<br>');
       return `<p>${html.replace(escapeHtml(facts.link), `<a href="${escapeHtml(facts.link)}">${escapeHtml(facts.link)}</a>`)}</p>`;
@@ -140,17 +183,15 @@ export function renderEmail(kind: MessageKind, locale: MessageLocale, facts: Mes
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(fill(t.subject, v))}</title></head>
 <body style="margin:0;padding:0;background:#f6f7f9;font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;color:#1a1f29;line-height:1.6">
 <div style="max-width:560px;margin:0 auto;padding:24px;background:#ffffff">
-${paragraphs}
+${brandHeader(facts.brand)}${paragraphs}
 <hr style="border:none;border-top:1px solid #d4d8e0;margin:24px 0">
 <p style="font-size:12px;color:#525a6b">${escapeHtml(footer.optOut)}<a href="${escapeHtml(facts.optOutLink)}">${escapeHtml(facts.optOutLink)}</a></p>
-</div></body></html>`;
+${legal ? `<p style="font-size:12px;color:#525a6b">${escapeHtml(legal).replace(/\n/g, '<br>')}</p>\n` : ''}</div></body></html>`;
   return { subject: fill(t.subject, v), text, html };
 }
 
 // GSM 03.38 basic set; the extension set costs two characters each.
-const GSM_BASIC = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
-);
+const GSM_BASIC = new Set('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà');
 const GSM_EXTENDED = new Set('^{}\\[~]|€');
 
 /** Length of an SMS text and the limit of one message: 160 GSM-7 characters, or 70 UCS-2 units (Chinese). */

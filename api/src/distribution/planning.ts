@@ -81,14 +81,7 @@ export type Plan =
   | { outcome: 'skip'; reason: 'too_old' | 'invitations_disabled' };
 
 /** Everything but the fatigue race: the caller claims the customer atomically before inviting. */
-export function planInvitation(
-  rules: InvitationRules,
-  surveyId: string,
-  rental: PlanRental,
-  customer: PlanCustomer,
-  branchTimeZone: string,
-  now: Date,
-): Plan {
+export function planInvitation(rules: InvitationRules, surveyId: string, rental: PlanRental, customer: PlanCustomer, branchTimeZone: string, now: Date): Plan {
   if (!rules.enabled) return { outcome: 'skip', reason: 'invitations_disabled' };
   if (tooOld(rules, rental, now)) return { outcome: 'skip', reason: 'too_old' };
   if (!eligible(rules, rental)) return { outcome: 'not_eligible' };

@@ -41,12 +41,16 @@ export const createRentalBatch: AppRouteHandler<CreateRentalBatchRoute> = async 
     if (p.success) valid.push({ index, input: p.data });
   });
   const { results, invitationsCreated } = valid.length
-    ? await ingestBatch(deps.db, ingestContext(deps), valid.map((v) => rentalRowFromInput(v.input)))
+    ? await ingestBatch(
+        deps.db,
+        ingestContext(deps),
+        valid.map((v) => rentalRowFromInput(v.input)),
+      )
     : { results: [], invitationsCreated: 0 };
   if (invitationsCreated > 0) wakeSender();
   const byIndex = new Map(valid.map((v, i) => [v.index, results[i]]));
   const out = items.map((item, index) => {
-    const externalId = typeof (item as { externalId?: unknown })?.externalId === 'string' ? ((item as { externalId: string }).externalId) : null;
+    const externalId = typeof (item as { externalId?: unknown })?.externalId === 'string' ? (item as { externalId: string }).externalId : null;
     const p = parsed[index];
     if (!p.success) {
       return {

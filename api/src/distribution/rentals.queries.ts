@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { surveys, surveyVersions } from '../db/schema.ts';
 import { txSql, type SqlClient } from '../queue/queue.ts';
@@ -7,16 +7,17 @@ import type { RentalInput } from './rentals.schemas.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-/** The survey rental invitations go to: the active post-rental survey, at its newest version. */
-export async function currentPostRentalVersion(tx: Tx | Database) {
-  const [row] = await tx
-    .select({ surveyId: surveys.id, versionId: surveyVersions.id })
+/**
+ * The surveys rental invitations go to: every active, published post-rental survey (each gets the rentals
+ * its invitation targets match; see targeting.ts for the priority among them).
+ */
+export async function surveysReceivingRentals(tx: Tx | Database): Promise<Set<string>> {
+  const rows = await tx
+    .selectDistinct({ surveyId: surveys.id })
     .from(surveys)
     .innerJoin(surveyVersions, eq(surveyVersions.surveyId, surveys.id))
-    .where(and(eq(surveys.kind, 'post_rental'), eq(surveys.status, 'active')))
-    .orderBy(desc(surveys.createdAt), desc(surveyVersions.version))
-    .limit(1);
-  return row;
+    .where(and(eq(surveys.kind, 'post_rental'), eq(surveys.status, 'active')));
+  return new Set(rows.map((r) => r.surveyId));
 }
 
 export function rentalRowFromInput(input: RentalInput): RentalRow {
@@ -52,13 +53,13 @@ export async function ingestBatch(
   ctx: IngestContext,
   rows: RentalRow[],
   after?: (sql: SqlClient, summary: IngestSummary) => Promise<void>,
-  target?: TargetSurvey | null,
+  targets?: TargetSurvey[],
 ): Promise<IngestSummary> {
   return retrying(async () => {
     try {
       return await db.transaction(async (tx) => {
         const sql = txSql(tx);
-        const summary = await ingestRentals(sql, ctx, rows, target);
+        const summary = await ingestRentals(sql, ctx, rows, targets);
         await after?.(sql, summary);
         return summary;
       });
@@ -71,7 +72,7 @@ export async function ingestBatch(
         let invitationsCreated = 0;
         for (const row of rows) {
           try {
-            const one = await sql.savepoint((sp) => ingestRentals(sp, ctx, [row], target));
+            const one = await sql.savepoint((sp) => ingestRentals(sp, ctx, [row], targets));
             results.push(one.results[0]);
             invitationsCreated += one.invitationsCreated;
           } catch (rowError) {

@@ -13,7 +13,10 @@ export const createRental = createRoute({
     'Idempotent by external id: a rental already known is updated when it differs and never invited twice. The survey link is returned once, when the invitation is created; the invitation itself is sent by e-mail or SMS when due.',
   request: { body: { required: true, content: { 'application/json': { schema: rentalInputSchema } } } },
   responses: {
-    201: { description: 'Rental stored (and invitation created unless `reason` says why not)', content: { 'application/json': { schema: rentalResultSchema } } },
+    201: {
+      description: 'Rental stored (and invitation created unless `reason` says why not)',
+      content: { 'application/json': { schema: rentalResultSchema } },
+    },
     200: { description: 'Rental already known', content: { 'application/json': { schema: rentalResultSchema } } },
     ...problemResponses(400, 422),
   },

@@ -60,13 +60,10 @@ export const rentalResultSchema = z
         link: z.url().optional().openapi({ description: 'Only returned when the invitation is created' }),
       })
       .nullable(),
-    reason: z
-      .string()
-      .optional()
-      .openapi({
-        description:
-          'Why no invitation was made: no_active_post_rental_survey, invitations_disabled, too_old, not_eligible, sampled_out, opted_out, no_contact, fatigue',
-      }),
+    reason: z.string().optional().openapi({
+      description:
+        'Why no invitation was made: no_active_post_rental_survey, not_targeted (no active post-rental survey targets this rental), invitations_disabled, too_old, not_eligible, sampled_out, opted_out, no_contact, fatigue',
+    }),
   })
   .openapi('RentalResult');
 

@@ -17,3 +17,36 @@ export async function saveRules(sql: SqlClient, surveyId: string, rules: Invitat
     returning updated_at`;
   return new Date(row.updated_at).toISOString();
 }
+
+/** A survey as routing sees it (any status), or null when there is no such survey. */
+export async function surveyForTargeting(sql: SqlClient, surveyId: string) {
+  const [row] = await sql<{ id: string; name: string; kind: string; status: string; created_at: Date }[]>`
+    select id, name, kind, status, created_at from surveys where id = ${surveyId}`;
+  return row ?? null;
+}
+
+/** Rentals returned since `since`, counted per what routing looks at (pick-up branch, region, customer type, vehicle class). */
+export async function recentRentalProfiles(sql: SqlClient, since: Date) {
+  return sql<{ branch_code: string; region: string; customer_type: string; vehicle_class: string; n: number }[]>`
+    select b.code as branch_code, b.region, c.customer_type, r.vehicle_class, count(*)::int as n
+    from rentals r join branches b on b.id = r.pickup_branch_id join customers c on c.id = r.customer_id
+    where r.returned_at > ${since.toISOString()}
+    group by 1, 2, 3, 4`;
+}
+
+/** Each branch's region, by code. */
+export async function branchRegions(sql: SqlClient): Promise<Map<string, string>> {
+  const rows = await sql<{ code: string; region: string }[]>`select code, region from branches`;
+  return new Map(rows.map((r) => [r.code.toLowerCase(), r.region]));
+}
+
+export async function surveyExists(sql: SqlClient, surveyId: string): Promise<boolean> {
+  const [row] = await sql`select 1 from surveys where id = ${surveyId}`;
+  return row !== undefined;
+}
+
+/** Which of these branch codes exist. */
+export async function knownBranchCodes(sql: SqlClient, codes: string[]): Promise<Set<string>> {
+  const rows = await sql<{ code: string }[]>`select code from branches where code = any(${codes}::text[])`;
+  return new Set(rows.map((r) => r.code));
+}

@@ -1,10 +1,9 @@
 import { guard } from '../access/guard.ts';
 import { createRoute, z } from '@hono/zod-openapi';
-import { problemResponses } from '../lib/openapi.ts';
-import { invitationRulesSchema, rulesResponseSchema, surveyIdParamSchema } from './rules.schemas.ts';
+import { jsonResponse, problemResponses } from '../lib/openapi.ts';
+import { invitationRulesSchema, rulesResponseSchema, surveyIdParamSchema, targetsPreviewSchema } from './rules.schemas.ts';
 
 const tags = ['Distribution'];
-const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export const getRules = createRoute({
   method: 'get',
@@ -13,7 +12,7 @@ export const getRules = createRoute({
   tags,
   summary: "A survey's invitation rules (the defaults when none were saved) and the built-in message texts",
   request: { params: surveyIdParamSchema },
-  responses: { 200: json(rulesResponseSchema, 'Rules'), ...problemResponses(404) },
+  responses: { 200: jsonResponse(rulesResponseSchema, 'Rules'), ...problemResponses(404) },
 });
 export type GetRulesRoute = typeof getRules;
 
@@ -24,6 +23,21 @@ export const putRules = createRoute({
   tags,
   summary: "Replace a survey's invitation rules (fields left out take their defaults)",
   request: { params: surveyIdParamSchema, body: { required: true, content: { 'application/json': { schema: invitationRulesSchema } } } },
-  responses: { 200: json(rulesResponseSchema, 'Saved'), ...problemResponses(400, 404, 422) },
+  responses: { 200: jsonResponse(rulesResponseSchema, 'Saved'), ...problemResponses(400, 404, 422) },
 });
 export type PutRulesRoute = typeof putRules;
+
+export const previewTargets = createRoute({
+  method: 'get',
+  path: '/surveys/{surveyId}/invitation-targets/preview',
+  ...guard('distribution:read'),
+  tags,
+  summary: 'What changes hands when this survey is published or reactivated: which rentals move to it from which survey',
+  description:
+    'Routing priority among active post-rental surveys (see InvitationTargets): the most specific targets win — branches, then regions, ' +
+    'then vehicle classes, then customer types, then every rental; between equally specific surveys the one created first keeps the ' +
+    'rentals. Counts are of the rentals returned in the last 30 days, routed as today and as after the change. Nothing is changed.',
+  request: { params: surveyIdParamSchema },
+  responses: { 200: jsonResponse(targetsPreviewSchema, 'Preview'), ...problemResponses(404) },
+});
+export type PreviewTargetsRoute = typeof previewTargets;

@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export const BOOKING_CHANNELS = ['app', 'web', 'phone', 'store'] as const;
+export const CUSTOMER_TYPES = ['business', 'leisure'] as const;
 export const MESSAGE_KINDS = ['invitation', 'reminder_not_opened', 'reminder_unfinished'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export const MESSAGE_LOCALES = ['zh-CN', 'zh-TW', 'en'] as const;
@@ -24,8 +25,30 @@ const messageTextSchema = z.object({
 export const messageTemplatesSchema = z.partialRecord(z.enum(MESSAGE_KINDS), z.partialRecord(z.enum(MESSAGE_LOCALES), messageTextSchema));
 export type MessageTemplates = z.infer<typeof messageTemplatesSchema>;
 
+/**
+ * Which rentals a post-rental survey invites. Every list names alternatives; a rental matches when it
+ * matches each list that is not empty; all lists empty = every rental.
+ */
+export const invitationTargetsSchema = z
+  .object({
+    branches: z.array(z.string().min(1).max(32)).max(500).default([]).openapi({ description: 'Pick-up branch codes' }),
+    regions: z.array(z.string().min(1).max(100)).max(100).default([]).openapi({ description: 'Regions of the pick-up branch' }),
+    customerTypes: z.array(z.enum(CUSTOMER_TYPES)).default([]),
+    vehicleClasses: z.array(z.string().min(1).max(50)).max(100).default([]),
+  })
+  .openapi('InvitationTargets', {
+    description:
+      'Which rentals this survey invites (all lists empty = every rental). When the targets of several active post-rental ' +
+      'surveys match a rental, the most specific survey gets it: one naming branches beats one naming regions (and no ' +
+      'branches), which beats one naming vehicle classes, then customer types, then one for every rental; between ' +
+      'equally specific surveys, the one created first keeps the rental. GET /surveys/{surveyId}/invitation-targets/preview ' +
+      'shows what would change hands before a survey is published or reactivated.',
+  });
+export type InvitationTargets = z.infer<typeof invitationTargetsSchema>;
+
 export const invitationRulesSchema = z
   .object({
+    targets: invitationTargetsSchema.prefault({}),
     enabled: z.boolean().default(true).openapi({ description: 'false: rentals are not invited to this survey' }),
     eligibility: z
       .object({
@@ -59,7 +82,13 @@ export const invitationRulesSchema = z
       .refine((a) => new Set(a).size === a.length, 'each channel once')
       .default(['email', 'sms'])
       .openapi({ description: 'The first channel the customer has an address and consent for is used' }),
-    fatigueDays: z.number().int().min(0).max(365).default(30).openapi({ description: 'No invitation to a customer invited (to any survey) within this many days' }),
+    fatigueDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(365)
+      .default(30)
+      .openapi({ description: 'No invitation to a customer invited (to any survey) within this many days' }),
     expiryDays: z.number().int().min(1).max(90).default(14).openapi({ description: 'The link works this many days after the planned send time' }),
     reminders: z
       .object({
@@ -87,3 +116,28 @@ export const rulesResponseSchema = z
   .openapi('InvitationRulesResult');
 
 export const surveyIdParamSchema = z.object({ surveyId: z.uuid().openapi({ param: { name: 'surveyId', in: 'path' } }) });
+
+const surveyRefSchema = z.object({ surveyId: z.uuid(), name: z.string() });
+
+export const targetsPreviewSchema = z
+  .object({
+    surveyId: z.uuid(),
+    targets: invitationTargetsSchema,
+    receivesRentals: z.boolean().openapi({ description: 'false: not a post-rental survey, so it never receives rental invitations' }),
+    alreadyActive: z.boolean(),
+    periodDays: z.number().int().openapi({ description: 'Rental counts are of the rentals returned in this many past days' }),
+    moves: z
+      .array(
+        z.object({
+          from: surveyRefSchema.nullable().openapi({ description: 'null: rentals no active survey invites today' }),
+          targets: invitationTargetsSchema.nullable().openapi({ description: 'The targets both surveys share (null when from is null)' }),
+          rentals: z.number().int(),
+        }),
+      )
+      .openapi({ description: 'What this survey takes over when it is published or reactivated' }),
+    stays: z
+      .array(z.object({ with: surveyRefSchema, targets: invitationTargetsSchema, rentals: z.number().int() }))
+      .openapi({ description: 'Targets this survey shares with a survey that outranks it: those rentals stay there' }),
+  })
+  .openapi('InvitationTargetsPreview');
+export type TargetsPreview = z.infer<typeof targetsPreviewSchema>;

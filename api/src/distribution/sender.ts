@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { log } from '../lib/logger.ts';
 import type { AppDeps } from '../lib/types.ts';
 import { txSql, type SqlClient } from '../queue/queue.ts';
+import { Slots } from '../queue/slots.ts';
 import { normalizeEmail, normalizePhone } from './ingest.ts';
 import { messageLocale, renderEmail, renderSms } from './messages.ts';
 import { chooseChannel, DAY_MS } from './planning.ts';
@@ -13,55 +14,81 @@ import { RateLimiter } from './rate-limit.ts';
 import { DEFAULT_RULES, invitationRulesSchema, type Channel, type InvitationRules, type MessageKind } from './rules.schemas.ts';
 import { afterQuietHours, inQuietHours } from './time.ts';
 import { invitationToken, optOutApiLink, optOutLink, surveyLink, tokenSecret } from './tokens.ts';
+import { recordProviderFailure, recordProviderSuccess } from './status.queries.ts';
 import { HandOverError, type OutgoingMessage, type Transports } from './transports.ts';
+import { GroupWrite } from './group-write.ts';
+import { brandForSending } from '../brands/brands.queries.ts';
+import { emailScaleFor } from '../open-links/email-question.queries.ts';
+import {
+  claimKeys,
+  claimOf,
+  closeQueuedDelivery,
+  failScheduledInvitation,
+  markBadAddress,
+  markDeliveriesSent,
+  markQueuedDeliveryDead,
+  noteEmailQuestion,
+  noteAttemptError,
+  recordRejection,
+  rescheduleQueuedDelivery,
+  takeDeliveries,
+  versionDefaultLocale,
+  writeToOutbox,
+  type Claim,
+  type DeliveryRow,
+  type SentMark,
+} from './sender.queries.ts';
 
 export interface SenderContext {
   deps: AppDeps;
   transports: Transports;
   limiters: Record<Channel, RateLimiter>;
+  /**
+   * Hand-overs in progress at once (SEND_CONCURRENCY): the provider sees that many messages at a time, while
+   * the send jobs' other work (taking the delivery, rendering, marking it sent) runs beside them.
+   */
+  handOvers: Slots;
+  /**
+   * The lanes' statements written in groups (group-write.ts): taking a delivery, the claim at the commit
+   * point, the mark after the hand-over. Each lane still waits for its own statement's commit, so the order
+   * claim committed → last bytes → marked sent holds per message.
+   */
+  writes: {
+    take: GroupWrite<{ id: string; at: Date }, DeliveryRow | undefined>;
+    claim: GroupWrite<Claim, number | null>;
+    sent: GroupWrite<SentMark, undefined>;
+  };
   /** Test hook: called right after a message was handed over, before it is marked sent. */
   afterHandOver?: (deliveryId: string) => Promise<void> | void;
 }
 
 export function createSenderContext(deps: AppDeps, transports: Transports): SenderContext {
+  const sql = deps.sql;
   return {
     deps,
     transports,
     limiters: { email: new RateLimiter(deps.env.EMAIL_RATE_PER_SECOND), sms: new RateLimiter(deps.env.SMS_RATE_PER_SECOND) },
+    handOvers: new Slots(deps.env.SEND_CONCURRENCY),
+    writes: {
+      take: new GroupWrite(async (takes) => {
+        const rows = new Map((await takeDeliveries(sql, takes)).map((r) => [r.id, r]));
+        return takes.map((t) => rows.get(t.id));
+      }),
+      claim: new GroupWrite(async (claims) => {
+        const ids = await claimKeys(sql, claims);
+        // A key asked twice in one group was claimed once: the first asker has it.
+        return claims.map((c) => {
+          const id = ids.get(c.key) ?? null;
+          ids.delete(c.key);
+          return id;
+        });
+      }),
+      sent: new GroupWrite(async (marks) => {
+        await markDeliveriesSent(sql, marks);
+        return marks.map(() => undefined);
+      }),
+    },
   };
-}
-
-interface DeliveryRow {
-  id: string;
-  invitation_id: string;
-  step: number;
-  kind: MessageKind;
-  channel: Channel;
-  status: string;
-  inv_status: string;
-  token_hash: string;
-  expires_at: string;
-  opened_at: string | null;
-  survey_id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  preferred_language: string | null;
-  consent_email: boolean;
-  consent_sms: boolean;
-  opted_out: boolean;
-  email_bad: boolean;
-  phone_bad: boolean;
-  branch_name: string;
-  branch_name_en: string | null;
-  time_zone: string;
-  picked_up_at: string | null;
-  returned_at: string | null;
-  vehicle_class: string | null;
-  response_status: string | null;
-  rules: unknown;
-  survey_version_id: string;
-  claims: string[];
 }
 
 const defaultLocales = new Map<string, string | null>();
@@ -69,46 +96,36 @@ const defaultLocales = new Map<string, string | null>();
 /** Survey versions never change: their default language is read once per process. */
 async function defaultLocaleOf(sql: SqlClient, versionId: string): Promise<string | null> {
   if (!defaultLocales.has(versionId)) {
-    const [v] = await sql<{ locale: string | null }[]>`select definition->>'defaultLocale' as locale from survey_versions where id = ${versionId}`;
-    defaultLocales.set(versionId, v?.locale ?? null);
+    defaultLocales.set(versionId, await versionDefaultLocale(sql, versionId));
   }
   return defaultLocales.get(versionId) ?? null;
 }
 
-/**
- * Takes up a queued delivery: counts the attempt and reads everything the message needs, with the claims
- * already made on it, in one statement. Nothing when the delivery is no longer queued.
- */
-async function takeDelivery(sql: SqlClient, id: string, now: Date): Promise<DeliveryRow | undefined> {
-  const [row] = await sql<DeliveryRow[]>`
-    with d as (
-      update deliveries set attempts = attempts + 1, updated_at = ${now.toISOString()}
-      where id = ${id} and status = 'queued'
-      returning id, invitation_id, step, kind, channel, status
-    )
-    select d.id, d.invitation_id, d.step, d.kind, d.channel, d.status,
-      i.status as inv_status, i.token_hash, i.expires_at, i.opened_at, i.survey_id, i.survey_version_id,
-      c.name, c.email, c.phone, c.preferred_language, c.consent_email, c.consent_sms,
-      (c.opted_out_at is not null or c.erased_at is not null) as opted_out,
-      c.email_bad or exists (select 1 from bad_addresses x where x.channel = 'email' and x.address = c.email) as email_bad,
-      c.phone_bad or exists (select 1 from bad_addresses x where x.channel = 'sms' and x.address = regexp_replace(c.phone, '[^0-9+]', '', 'g')) as phone_bad,
-      b.name as branch_name, b.name_en as branch_name_en, b.time_zone,
-      r.picked_up_at, r.returned_at, r.vehicle_class,
-      (select s.status from responses s where s.invitation_id = i.id) as response_status,
-      (select x.rules from invitation_rules x where x.survey_id = i.survey_id) as rules,
-      array(select a.idempotency_key from send_attempts a where a.delivery_id = d.id and a.state in ('handing', 'accepted')) as claims
-    from d
-    join invitations i on i.id = d.invitation_id
-    join customers c on c.id = i.customer_id
-    join branches b on b.id = i.branch_id
-    left join rentals r on r.id = i.rental_id`;
-  return row;
+/** The first question as links in invitations and reminders of links not opened yet (open_links domain). */
+function emailScaleOf(
+  sql: SqlClient,
+  row: DeliveryRow,
+  kind: MessageKind,
+  locale: string,
+  facts: { link: string; customerName: string | null; branchName: string },
+) {
+  if (kind === 'reminder_unfinished') return null;
+  return emailScaleFor(sql, { versionId: row.survey_version_id, locale, ...facts });
 }
+
+/** The last rules read per survey, by their JSON: a survey's deliveries share them, and parsing each time cost more than its render. */
+const parsedRules = new Map<string, { json: string; rules: InvitationRules }>();
 
 function rulesOf(row: DeliveryRow): InvitationRules {
   if (row.rules === null || row.rules === undefined) return DEFAULT_RULES;
+  const json = JSON.stringify(row.rules);
+  const known = parsedRules.get(row.survey_id);
+  if (known?.json === json) return known.rules;
   const parsed = invitationRulesSchema.safeParse(row.rules);
-  return parsed.success ? parsed.data : DEFAULT_RULES;
+  const rules = parsed.success ? parsed.data : DEFAULT_RULES;
+  if (parsedRules.size >= 500) parsedRules.clear();
+  parsedRules.set(row.survey_id, { json, rules });
+  return rules;
 }
 
 export function idempotencyKey(invitationId: string, step: number, channel: Channel, address: string): string {
@@ -127,55 +144,58 @@ function usable(row: DeliveryRow, channel: Channel): boolean {
 // ── State changes ────────────────────────────────────────────────────────────────────────────────────────
 
 async function closeDelivery(sql: SqlClient, row: DeliveryRow, status: 'skipped' | 'cancelled' | 'failed', outcome: string, now: Date, error?: string) {
-  const iso = now.toISOString();
-  await sql`
-    update deliveries set status = ${status}, outcome = ${outcome}, last_error = ${error ?? null}, updated_at = ${iso}
-    where id = ${row.id} and status = 'queued'`;
-  if (status === 'failed' && row.step === 0) {
-    await sql`update invitations set status = 'failed' where id = ${row.invitation_id} and status = 'scheduled'`;
-  }
+  await closeQueuedDelivery(sql, row.id, status, outcome, error ?? null, now);
+  if (status === 'failed' && row.step === 0) await failScheduledInvitation(sql, row.invitation_id);
 }
 
-/** Marks the delivery sent and plans the next reminder, in one statement. */
-async function markSent(sql: SqlClient, row: DeliveryRow, rules: InvitationRules, channel: Channel, kind: MessageKind, outcome: string, now: Date, attemptId: number | null, providerId: string | null) {
-  const iso = now.toISOString();
-  let nextDue: string | null = null;
+/** The mark of a sent delivery, with its next reminder planned. */
+function sentMark(
+  row: DeliveryRow,
+  rules: InvitationRules,
+  channel: Channel,
+  kind: MessageKind,
+  outcome: string,
+  now: Date,
+  attemptId: number | null,
+  providerId: string | null,
+): SentMark {
+  let nextDue: Date | null = null;
   const nextStep = row.step + 1;
   if (nextStep <= rules.reminders.count && (rules.reminders.notOpened || rules.reminders.openedNotFinished)) {
     let due = new Date(now.getTime() + rules.reminders.afterDays * DAY_MS);
-    if (rules.quietHours.enabled && rules.quietHours.channels.includes(channel)) due = afterQuietHours(due, row.time_zone, rules.quietHours.start, rules.quietHours.end);
-    if (due.getTime() < new Date(row.expires_at).getTime()) nextDue = due.toISOString();
+    if (rules.quietHours.enabled && rules.quietHours.channels.includes(channel))
+      due = afterQuietHours(due, row.time_zone, rules.quietHours.start, rules.quietHours.end);
+    if (due.getTime() < new Date(row.expires_at).getTime()) nextDue = due;
   }
-  await sql`
-    with attempt as (
-      update send_attempts set state = 'accepted', finished_at = ${iso}, provider_message_id = ${providerId}
-      where id = ${attemptId ?? -1}
-    ), delivery as (
-      update deliveries set status = 'sent', outcome = ${outcome}, channel = ${channel}, kind = ${kind}, sent_at = ${iso}, updated_at = ${iso}
-      where id = ${row.id} and status = 'queued'
-    ), invitation as (
-      update invitations set
-        status = case when status in ('scheduled', 'failed') then 'sent' else status end,
-        sent_at = coalesce(sent_at, ${iso}), channel = case when ${row.step} = 0 then ${channel} else channel end,
-        reminders_sent = greatest(reminders_sent, ${row.step})
-      where id = ${row.invitation_id}
-    )
-    insert into deliveries (invitation_id, step, kind, channel, status, due_at, created_at, updated_at)
-    select ${row.invitation_id}, ${nextStep}, 'reminder_not_opened', ${channel}, 'scheduled', ${nextDue}::timestamptz, ${iso}, ${iso}
-    where ${nextDue}::timestamptz is not null
-    on conflict (invitation_id, step) do nothing`;
+  return { deliveryId: row.id, invitationId: row.invitation_id, step: row.step, channel, kind, outcome, at: now, attemptId, providerId, nextDue };
 }
 
-async function markBadAddress(sql: SqlClient, channel: Channel, address: string, reason: string, now: Date) {
-  await sql`insert into bad_addresses (channel, address, reason, created_at) values (${channel}, ${address}, ${reason.slice(0, 300)}, ${now.toISOString()}) on conflict do nothing`;
-  if (channel === 'email') await sql`update customers set email_bad = true, updated_at = ${now.toISOString()} where email = ${address} and not email_bad`;
-  else await sql`update customers set phone_bad = true, updated_at = ${now.toISOString()} where regexp_replace(phone, '[^0-9+]', '', 'g') = ${address} and not phone_bad`;
+/** Marks the delivery sent and plans the next reminder, in one statement. */
+async function markSent(
+  sql: SqlClient,
+  row: DeliveryRow,
+  rules: InvitationRules,
+  channel: Channel,
+  kind: MessageKind,
+  outcome: string,
+  now: Date,
+  attemptId: number | null,
+  providerId: string | null,
+) {
+  await markDeliveriesSent(sql, [sentMark(row, rules, channel, kind, outcome, now, attemptId, providerId)]);
 }
 
 /** An earlier attempt at this message claimed the key: accepted = sent; still handing over = its process died mid-way. */
-async function settleClaimed(sql: SqlClient, row: DeliveryRow, rules: InvitationRules, channel: Channel, kind: MessageKind, key: string, now: Date): Promise<boolean> {
-  const [existing] = await sql<{ id: number; state: string }[]>`
-    select id, state from send_attempts where idempotency_key = ${key} and state in ('handing', 'accepted') limit 1`;
+async function settleClaimed(
+  sql: SqlClient,
+  row: DeliveryRow,
+  rules: InvitationRules,
+  channel: Channel,
+  kind: MessageKind,
+  key: string,
+  now: Date,
+): Promise<boolean> {
+  const existing = await claimOf(sql, key);
   if (!existing) return false;
   if (existing.state === 'handing') {
     // The hand-over was interrupted after its claim: the message most probably reached the provider and is
@@ -201,7 +221,7 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
   const sql = deps.sql;
   for (let round = 0; round < 3; round++) {
     const now = deps.now();
-    const row = await takeDelivery(sql, deliveryId, now);
+    const row = await ctx.writes.take.run({ id: deliveryId, at: now });
     if (!row) return;
     const rules = rulesOf(row);
 
@@ -242,9 +262,7 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
     const q = rules.quietHours;
     if (q.enabled && q.channels.includes(channel) && inQuietHours(now, row.time_zone, q.start, q.end)) {
       const due = afterQuietHours(now, row.time_zone, q.start, q.end);
-      await sql`
-        update deliveries set status = 'scheduled', channel = ${channel}, due_at = ${due.toISOString()}, queued_at = null, updated_at = ${now.toISOString()}
-        where id = ${row.id} and status = 'queued'`;
+      await rescheduleQueuedDelivery(sql, row.id, channel, due, now);
       return;
     }
 
@@ -255,6 +273,8 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
       return closeDelivery(sql, row, 'failed', 'no_link', now, 'the invitation token cannot be derived (TOKEN_SECRET changed?)');
     }
     const locale = messageLocale(row.preferred_language, await defaultLocaleOf(sql, row.survey_version_id));
+    // The brand of the rental's branch: the e-mail's look and sender, the SMS sender.
+    const brand = row.brand_id ? await brandForSending(sql, row.brand_id, locale, deps.publicUrl) : null;
     const facts = {
       customerName: row.name,
       branchName: locale === 'en' && row.branch_name_en ? row.branch_name_en : row.branch_name,
@@ -265,17 +285,21 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
       timeZone: row.time_zone,
       link: surveyLink(deps.publicUrl, token),
       optOutLink: optOutLink(deps.publicUrl, token),
+      brand: brand?.look ?? null,
     };
     const key = idempotencyKey(row.invitation_id, row.step, channel, address);
     // An earlier attempt claimed this message (its process died, or it is being sent again by hand).
     if (row.claims.includes(key) && (await settleClaimed(sql, row, rules, channel, kind, key, now))) return;
 
+    const scale = channel === 'email' ? await emailScaleOf(sql, row, kind, locale, facts) : null;
+    const emailQuestion = scale ? { invitationId: row.invitation_id, questionId: scale.questionId } : null;
     const message: OutgoingMessage =
       channel === 'email'
         ? {
             channel,
             to: address,
-            ...renderEmail(kind, locale, facts, rules.templates),
+            ...(brand ? { from: brand.from } : {}),
+            ...renderEmail(kind, locale, { ...facts, scale: scale?.scale ?? null }, rules.templates),
             headers: {
               'List-Unsubscribe': `<${optOutApiLink(deps.publicUrl, token)}>`,
               'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
@@ -283,50 +307,48 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
             },
             idempotencyKey: key,
           }
-        : { channel, to: address, text: renderSms(kind, locale, facts, rules.templates), idempotencyKey: key };
+        : { channel, to: address, text: renderSms(kind, locale, facts, rules.templates), idempotencyKey: key, ...(brand ? { sender: brand.smsSender } : {}) };
 
     const transport = ctx.transports[channel];
     if (!transport) {
       // No provider configured: the outbox in the database; claim, message and state in one transaction.
       const done = await deps.db.transaction(async (tx) => {
         const t = txSql(tx);
-        const [claim] = await t<{ id: number }[]>`
-          insert into send_attempts (delivery_id, idempotency_key, transport, state, started_at, finished_at)
-          values (${row.id}, ${key}, 'outbox', 'accepted', ${now.toISOString()}, ${now.toISOString()})
-          on conflict (idempotency_key) where state in ('handing', 'accepted') do nothing
-          returning id`;
-        if (!claim) return false;
-        await t`
-          insert into outbox_messages (delivery_id, channel, to_address, subject, text, html, link, created_at)
-          values (${row.id}, ${channel}, ${address}, ${message.subject ?? null}, ${message.text}, ${message.html ?? null}, ${facts.link}, ${now.toISOString()})
-          on conflict (delivery_id) do nothing`;
-        await markSent(t, row, rules, channel, kind, 'outbox', now, claim.id, null);
+        const claimId = await writeToOutbox(
+          t,
+          row.id,
+          key,
+          { channel, to: address, subject: message.subject ?? null, text: message.text, html: message.html ?? null, link: facts.link },
+          now,
+        );
+        if (claimId === null) return false;
+        if (emailQuestion) await noteEmailQuestion(t, emailQuestion.invitationId, emailQuestion.questionId, now);
+        await markSent(t, row, rules, channel, kind, 'outbox', now, claimId, null);
         return true;
       });
       if (!done) await settleClaimed(sql, row, rules, channel, kind, key, now);
       return;
     }
 
-    await ctx.limiters[channel].take();
     let attemptId: number | null = null;
     let claimTaken = false;
     try {
-      const result = await transport.send(message, {
-        commitPoint: async () => {
-          const [claim] = await sql<{ id: string }[]>`
-            insert into send_attempts (delivery_id, idempotency_key, transport, state, started_at)
-            values (${row.id}, ${key}, ${transport.name}, 'handing', ${now.toISOString()})
-            on conflict (idempotency_key) where state in ('handing', 'accepted') do nothing
-            returning id`;
-          if (!claim) {
-            claimTaken = true;
-            throw new ClaimTaken('message already claimed');
-          }
-          attemptId = Number(claim.id);
-        },
+      const result = await ctx.handOvers.run(async () => {
+        await ctx.limiters[channel].take();
+        return transport.send(message, {
+          commitPoint: async () => {
+            const claim = await ctx.writes.claim.run({ deliveryId: row.id, key, transport: transport.name, at: now, emailQuestion });
+            if (claim === null) {
+              claimTaken = true;
+              throw new ClaimTaken('message already claimed');
+            }
+            attemptId = claim;
+          },
+        });
       });
       await ctx.afterHandOver?.(row.id);
-      await markSent(sql, row, rules, channel, kind, 'accepted', deps.now(), attemptId, result.providerMessageId);
+      await ctx.writes.sent.run(sentMark(row, rules, channel, kind, 'accepted', deps.now(), attemptId, result.providerMessageId));
+      await recordProviderSuccess(sql, channel, transport.name, deps.now());
       return;
     } catch (error) {
       if (claimTaken) {
@@ -334,21 +356,17 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
         return;
       }
       const failure = error instanceof HandOverError ? error : new HandOverError(error instanceof Error ? error.message : String(error), false, false, false);
-      const at = deps.now().toISOString();
+      const at = deps.now();
+      // Provider health: unreachable, cut off or a temporary refusal — not a refused address or message.
+      if (!failure.badAddress && !(failure.answered && failure.permanent))
+        await recordProviderFailure(sql, channel, transport.name, failure.message, deps.now());
       if (attemptId !== null && !failure.answered) {
         // Claimed and then cut off without an answer: it may have arrived. Not sent again.
-        await sql`update send_attempts set error = ${failure.message} where id = ${attemptId}`;
+        await noteAttemptError(sql, attemptId, failure.message);
         await markSent(sql, row, rules, channel, kind, 'unconfirmed', deps.now(), null, null);
         return;
       }
-      if (attemptId !== null) {
-        await sql`update send_attempts set state = 'rejected', error = ${failure.message}, finished_at = ${at} where id = ${attemptId}`;
-      } else {
-        await sql`
-          insert into send_attempts (delivery_id, idempotency_key, transport, state, error, started_at, finished_at)
-          values (${row.id}, ${key}, ${transport.name}, 'rejected', ${failure.message}, ${now.toISOString()}, ${at})`;
-      }
-      await sql`update deliveries set last_error = ${failure.message}, updated_at = ${at} where id = ${row.id}`;
+      await recordRejection(sql, { attemptId, deliveryId: row.id, key, transport: transport.name, error: failure.message, startedAt: now, at });
       if (failure.badAddress) {
         await markBadAddress(sql, channel, address, failure.message, deps.now());
         continue; // the next channel in the rules' order, if the customer has one
@@ -361,10 +379,6 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
 
 /** The dead-letter queue: the last retry failed. */
 export async function markDead(deps: AppDeps, deliveryId: string, reason: string | null) {
-  const now = deps.now().toISOString();
-  const [row] = await deps.sql<{ invitation_id: string; step: number }[]>`
-    update deliveries set status = 'dead', outcome = 'retries_exhausted', last_error = coalesce(${reason}, last_error), updated_at = ${now}
-    where id = ${deliveryId} and status = 'queued'
-    returning invitation_id, step`;
-  if (row && row.step === 0) await deps.sql`update invitations set status = 'failed' where id = ${row.invitation_id} and status = 'scheduled'`;
+  const row = await markQueuedDeliveryDead(deps.sql, deliveryId, reason, deps.now());
+  if (row && row.step === 0) await failScheduledInvitation(deps.sql, row.invitation_id);
 }

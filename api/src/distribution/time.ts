@@ -1,48 +1,6 @@
 // Wall-clock arithmetic in a branch's time zone (IANA names), for quiet hours.
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-export function wallTime(instant: Date, timeZone: string): WallTime {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
-}
+import { wallTime } from '../lib/time-zone.ts';
 
 /** The instant at which the wall clock in `timeZone` shows the given date and time. */
 export function zonedToInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
@@ -79,11 +37,4 @@ export function afterQuietHours(instant: Date, timeZone: string, start: string, 
   const nextDay = m >= e;
   const day = new Date(Date.UTC(w.year, w.month - 1, w.day + (nextDay ? 1 : 0)));
   return zonedToInstant(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), Math.floor(e / 60), e % 60, timeZone);
-}
-
-/** A date and time as the customer reads it in the branch's zone, e.g. "2026-05-31 18:00". */
-export function formatWallTime(instant: Date, timeZone: string): string {
-  const w = wallTime(instant, timeZone);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${w.year}-${p(w.month)}-${p(w.day)} ${p(w.hour)}:${p(w.minute)}`;
 }

@@ -22,6 +22,11 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
   /** The same for every attempt at this message: Message-ID / Idempotency-Key for the provider. */
   idempotencyKey: string;
+  /** E-mail: the From header (the brand's sender), else MAIL_FROM. SMS: the sender the provider shows (the brand's). */
+  from?: string;
+  sender?: string;
+  /** E-mail only: files and inline images (`cid`), as nodemailer takes them (the reports' digests). */
+  attachments?: { filename: string; content: Buffer; contentType: string; cid?: string }[];
 }
 
 export interface HandOverHooks {
@@ -139,12 +144,13 @@ export class SmtpTransport implements Transport {
   async send(message: OutgoingMessage, hooks: HandOverHooks) {
     if (this.closed) throw new HandOverError('transport closed', false, false, false);
     const raw = await new MailComposer({
-      from: this.from,
+      from: message.from ?? this.from,
       to: message.to,
       subject: message.subject,
       text: message.text,
       html: message.html,
       headers: message.headers,
+      attachments: message.attachments,
       messageId: `<${message.idempotencyKey.slice(0, 40)}@${this.domain}>`,
     })
       .compile()
@@ -219,7 +225,10 @@ export class WebhookSmsTransport implements Transport {
   }
 
   send(message: OutgoingMessage, hooks: HandOverHooks): Promise<{ providerMessageId: string | null }> {
-    const body = Buffer.from(JSON.stringify({ to: message.to, text: message.text, reference: message.idempotencyKey }), 'utf8');
+    const body = Buffer.from(
+      JSON.stringify({ to: message.to, text: message.text, reference: message.idempotencyKey, ...(message.sender ? { sender: message.sender } : {}) }),
+      'utf8',
+    );
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = createHmac('sha256', this.secret).update(`${timestamp}.`).update(body).digest('hex');
     const target = new URL(this.url);

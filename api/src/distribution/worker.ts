@@ -3,7 +3,7 @@
 import { log } from '../lib/logger.ts';
 import type { AppDeps } from '../lib/types.ts';
 import { consume, type Consumer, type PgBoss } from '../queue/queue.ts';
-import { runImport } from './import.runner.ts';
+import { resumeStaleImports, runImport } from './import.runner.ts';
 import { DEAD_QUEUE, IMPORT_QUEUE, SEND_QUEUE, type ImportJob, type SendJob } from './queues.ts';
 import { dispatchDue, expireInvitations } from './scheduler.ts';
 import { refreshSegmentsIfStale } from './segments.ts';
@@ -19,6 +19,7 @@ export interface DistributionWorkerOptions {
   dispatchEveryMs?: number;
   expireEveryMs?: number;
   segmentsEveryMs?: number;
+  importSweepEveryMs?: number;
 }
 
 export interface DistributionWorker {
@@ -55,7 +56,16 @@ export async function startDistributionWorker(deps: AppDeps, boss: PgBoss, optio
   const concurrency = deps.env.SEND_CONCURRENCY;
 
   const consumers: Consumer[] = [
-    consume<SendJob>(boss, SEND_QUEUE, { batchSize: concurrency * 4, concurrency, pollMs }, (job) => processDelivery(sender, job.data.deliveryId), { autoStart }),
+    // Large fetches, the next one made before the lanes run dry: each fetch and completion of a group of jobs
+    // costs round trips. Twice as many lanes as hand-overs (sender.handOvers holds those to SEND_CONCURRENCY):
+    // while some lanes wait for the provider, the others take up, render and mark their deliveries.
+    consume<SendJob>(
+      boss,
+      SEND_QUEUE,
+      { batchSize: concurrency * 16, concurrency: concurrency * 2, pollMs, prefetch: true },
+      (job) => processDelivery(sender, job.data.deliveryId),
+      { autoStart },
+    ),
     consume<SendJob>(
       boss,
       DEAD_QUEUE,
@@ -63,7 +73,9 @@ export async function startDistributionWorker(deps: AppDeps, boss: PgBoss, optio
       (job) => markDead(deps, job.data.deliveryId, (job.output as { message?: string } | null)?.message ?? null),
       { autoStart },
     ),
-    consume<ImportJob>(boss, IMPORT_QUEUE, { batchSize: 1, concurrency: 1, pollMs: Math.max(pollMs, 1000) }, (job) => runImport(deps, job.data.importId), { autoStart }),
+    consume<ImportJob>(boss, IMPORT_QUEUE, { batchSize: 1, concurrency: 1, pollMs: Math.max(pollMs, 1000) }, (job) => runImport(deps, job.data.importId), {
+      autoStart,
+    }),
   ];
   const [sendConsumer] = consumers;
 
@@ -94,6 +106,9 @@ export async function startDistributionWorker(deps: AppDeps, boss: PgBoss, optio
     });
     every('expiry', options.expireEveryMs ?? 60_000, () => expireInvitations(deps));
     every('segments', options.segmentsEveryMs ?? 300_000, () => refreshSegmentsIfStale(deps));
+    // Imports interrupted by a crash (their runner's heartbeat went stale) continue from their last batch.
+    every('imports', options.importSweepEveryMs ?? 5_000, () => resumeStaleImports(deps));
+    resumeStaleImports(deps).catch((error) => log.warn(`distribution imports: ${error instanceof Error ? error.message : error}`));
     // Segments at start too (e.g. after the demo data), without holding up the start.
     refreshSegmentsIfStale(deps).catch((error) => log.warn(`distribution segments: ${error instanceof Error ? error.message : error}`));
   }

@@ -7,7 +7,11 @@ export interface ProblemFieldError {
   path: string;
   message: string;
   row?: number;
+  /** A stable code for the fault (e.g. "duplicate_question_id"); clients translate it with `params`. */
   code?: string;
+  params?: Record<string, string | number>;
+  /** The message in each language (faults in a customer's answers, shown on the survey page). */
+  messages?: Record<string, string>;
 }
 
 export interface Problem {
@@ -52,12 +56,10 @@ export function problemResponse(c: Context, problem: Problem): Response {
   });
 }
 
-export const badRequest = (detail: string, errors?: ProblemFieldError[]) =>
-  new ProblemError(400, 'Bad Request', detail, errors);
+export const badRequest = (detail: string, errors?: ProblemFieldError[]) => new ProblemError(400, 'Bad Request', detail, errors);
 export const notFound = (detail = 'Not found') => new ProblemError(404, 'Not Found', detail);
 export const conflict = (detail: string) => new ProblemError(409, 'Conflict', detail);
-export const unprocessable = (detail: string, errors?: ProblemFieldError[]) =>
-  new ProblemError(422, 'Unprocessable Entity', detail, errors);
+export const unprocessable = (detail: string, errors?: ProblemFieldError[]) => new ProblemError(422, 'Unprocessable Entity', detail, errors);
 
 /** Turns zod issues into field errors with dotted paths. */
 export function zodIssuesToErrors(issues: { path: PropertyKey[]; message: string; code?: string }[]) {

@@ -1,4 +1,4 @@
-import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Database, Sql } from '../db/client.ts';
 import type { Env } from '../env.ts';
 import type { Principal } from '../access/principal.ts';
@@ -7,6 +7,16 @@ import type { Principal } from '../access/principal.ts';
 export interface AppDeps {
   db: Database;
   sql: Sql;
+  /**
+   * Reads that may lag a little (analytics, exports): a replica's pool when DATABASE_READ_URL is set, else
+   * absent and the primary serves them (`deps.readSql ?? deps.sql`). Never written to.
+   */
+  readSql?: Sql;
+  /**
+   * One connection of its own for asking whether the database answers (db/client.ts createDatabaseProbe):
+   * a busy main pool must not look like a dead database. Absent in tests; the main pool asks then.
+   */
+  probeSql?: Sql;
   env: Env;
   /** Base URL for links sent to customers, without a trailing slash. */
   publicUrl: string;
@@ -19,10 +29,7 @@ export interface AppBindings {
     deps: AppDeps;
     /** Who is calling (a signed-in user or an API key); null when no valid credentials came. */
     principal: Principal | null;
-    /** Branch ids the caller may see (null = all); the same as branchScopeOf(c) in access/scope.ts. */
-    branchScope: string[] | null;
   };
 }
 
-export type AppOpenAPI = OpenAPIHono<AppBindings>;
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppBindings>;

@@ -102,9 +102,12 @@ export interface ConsumerOptions {
   batchSize: number;
   concurrency: number;
   pollMs: number;
+  /**
+   * Fetch the next batch while the lanes still hold the last jobs of this one (for short jobs: a fetched
+   * job waits at most about one batch before it starts, far below its expiry).
+   */
+  prefetch?: boolean;
 }
-
-export type JobOutcome = { ok: true } | { ok: false; error: string };
 
 export interface Consumer {
   /** Skip the wait before the next fetch (new jobs were just queued). */
@@ -130,34 +133,104 @@ export function consume<T extends object>(
   let stopping = false;
   let wake: (() => void) | null = null;
   let loop: Promise<void> | null = null;
+  // Outcomes that could not be recorded (the database went away meanwhile): recorded before the next
+  // fetch, so these jobs go on (retry or done) as soon as the database is back, not when they expire.
+  let unsettledDone: string[] = [];
+  const unsettledFailed = new Map<string, string>();
 
-  async function handleBatch(): Promise<number> {
-    const jobs = await boss.fetch<T>(name, { batchSize: options.batchSize, includeMetadata: true });
-    if (jobs.length === 0) return 0;
-    const done: string[] = [];
-    let next = 0;
+  async function settle() {
+    if (unsettledDone.length > 0) {
+      await boss.complete(name, unsettledDone);
+      unsettledDone = [];
+    }
+    for (const [id, message] of unsettledFailed) {
+      await boss.fail(name, id, { message });
+      unsettledFailed.delete(id);
+    }
+  }
+
+  /**
+   * Handles jobs until none is due: up to `concurrency` at a time; a lane with nothing left fetches the next
+   * batch without waiting for the slowest job of the previous one (with `prefetch`, before the lanes run
+   * dry); finished jobs are completed in groups of up to a batch. Resolves with how many jobs were handled.
+   */
+  async function pump(): Promise<number> {
+    await settle();
+    const pending: PgBoss.JobWithMetadata<T>[] = [];
+    let fetching: Promise<void> | null = null;
+    let exhausted = false;
+    let handled = 0;
+    let done: string[] = [];
+    const completing: Promise<void>[] = [];
+    const refill = () => {
+      if (fetching || exhausted || stopping) return;
+      fetching = boss
+        .fetch<T>(name, { batchSize: options.batchSize, includeMetadata: true })
+        .then(
+          (jobs) => {
+            if (jobs.length === 0) exhausted = true;
+            pending.push(...jobs);
+          },
+          (error) => {
+            exhausted = true;
+            log.warn(`queue ${name}: ${error instanceof Error ? error.message : error}`);
+          },
+        )
+        .finally(() => {
+          fetching = null;
+        });
+    };
+    const complete = () => {
+      if (done.length === 0) return;
+      const ids = done;
+      done = [];
+      completing.push(
+        boss.complete(name, ids).then(
+          () => undefined,
+          (e) => {
+            log.warn(`queue ${name}: could not record finished jobs yet: ${e instanceof Error ? e.message : e}`);
+            unsettledDone.push(...ids);
+          },
+        ),
+      );
+    };
     const lane = async () => {
-      while (next < jobs.length) {
-        const job = jobs[next++];
+      for (;;) {
+        if (pending.length === 0 || (options.prefetch && pending.length <= options.concurrency)) refill();
+        const job = pending.shift();
+        if (!job) {
+          if (!fetching) return;
+          await fetching;
+          continue;
+        }
+        handled++;
         try {
           await handler(job);
           done.push(job.id);
+          if (done.length >= options.batchSize) complete();
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          await boss.fail(name, job.id, { message }).catch((e) => log.warn(`queue: could not fail job: ${e}`));
+          await boss.fail(name, job.id, { message }).catch((e) => {
+            log.warn(`queue ${name}: could not record a failed job yet: ${e instanceof Error ? e.message : e}`);
+            unsettledFailed.set(job.id, message);
+          });
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, jobs.length) }, lane));
-    if (done.length > 0) await boss.complete(name, done);
-    return jobs.length;
+    refill();
+    await fetching;
+    if (pending.length === 0) return 0;
+    await Promise.all(Array.from({ length: options.concurrency }, lane));
+    complete();
+    await Promise.all(completing);
+    return handled;
   }
 
   async function run() {
     while (!stopping) {
       let handled = 0;
       try {
-        handled = await handleBatch();
+        handled = await pump();
       } catch (error) {
         log.warn(`queue ${name}: ${error instanceof Error ? error.message : error}`);
       }
@@ -181,7 +254,7 @@ export function consume<T extends object>(
     async drain() {
       let total = 0;
       for (;;) {
-        const n = await handleBatch();
+        const n = await pump();
         total += n;
         if (n === 0) return total;
       }

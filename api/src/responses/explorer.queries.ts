@@ -1,5 +1,6 @@
 // The SQL behind the responses explorer: one filter clause shared by the list, the count and the export.
 import { desc, eq } from 'drizzle-orm';
+import { maskContactIn } from '../access/mask.ts';
 import { inBranchScope } from '../access/scope.ts';
 import type { Database, Sql } from '../db/client.ts';
 import { surveyVersions } from '../db/schema.ts';
@@ -14,12 +15,17 @@ import {
   scaleOf,
   type AnswerRow,
   type SurveyDefinition,
-} from '../surveys/definition/index.ts';
+} from '@rs/survey-definition';
 import type { AnswerView, ExplorerFilters, ListQuery, ResponseDetail, ResponseListItem } from './explorer.schemas.ts';
+import { pipingFacts } from './piping-facts.ts';
+import { npsCategorySql } from '../analytics/engine/nps.queries.ts';
+import { npsCategory } from '../analytics/engine/statistics/nps.ts';
 
 /** Rows fetched from PostgreSQL per round trip while a CSV export streams. */
 export const EXPORT_BATCH_SIZE = 500;
 const COMMENT_PREVIEW = 280;
+/** The first COMMENT_PREVIEW characters (code points, as PostgreSQL's left() counts them). */
+const commentPreview = (text: string) => Array.from(text).slice(0, COMMENT_PREVIEW).join('');
 
 /** What the explorer needs from a survey's newest version: which questions the headline columns read. */
 export interface SurveyContext {
@@ -61,9 +67,11 @@ export type BranchScope = string[] | null;
 
 /**
  * FROM + WHERE of every explorer query. Aliases: r responses, b branches, c customers, x rentals,
- * an the NPS answer, ac the CSAT answer, ap the problem checklist answer.
+ * an the NPS answer, ac the CSAT answer, ap the problem checklist answer. Every join is a left join on a
+ * unique key, so it never changes which responses match: `joins: 'filters'` (the count) joins only what
+ * the filters test.
  */
-function fromWhere(sql: Sql, f: ExplorerFilters, ctx: SurveyContext, timeZone: string, scope: BranchScope) {
+function fromWhere(sql: Sql, f: ExplorerFilters, ctx: SurveyContext, timeZone: string, scope: BranchScope, joins: 'all' | 'filters' = 'all') {
   const list = (values: string[] | undefined) => (values && values.length > 0 ? values : null);
   const branch = list(f.branch);
   const region = list(f.region);
@@ -74,14 +82,15 @@ function fromWhere(sql: Sql, f: ExplorerFilters, ctx: SurveyContext, timeZone: s
   const problem = list(f.problem);
   const categories = list(f.npsCategory);
   const comments = ctx.commentQuestions;
+  const all = joins === 'all';
   return sql`
     from responses r
-    left join branches b on b.id = r.branch_id
-    left join customers c on c.id = r.customer_id
-    left join rentals x on x.id = r.rental_id
-    left join answers an on an.response_id = r.id and an.question_id = ${ctx.npsQuestion} and an.item_id is null
-    left join answers ac on ac.response_id = r.id and ac.question_id = ${ctx.csatQuestion} and ac.item_id is null
-    left join answers ap on ap.response_id = r.id and ap.question_id = ${ctx.problemsQuestion} and ap.item_id is null
+    ${all || branch || region ? sql`left join branches b on b.id = r.branch_id` : sql``}
+    ${all || tier || customerType ? sql`left join customers c on c.id = r.customer_id` : sql``}
+    ${all || vehicleClass || channel ? sql`left join rentals x on x.id = r.rental_id` : sql``}
+    ${all || categories ? sql`left join answers an on an.response_id = r.id and an.question_id = ${ctx.npsQuestion} and an.item_id is null` : sql``}
+    ${all ? sql`left join answers ac on ac.response_id = r.id and ac.question_id = ${ctx.csatQuestion} and ac.item_id is null` : sql``}
+    ${all || problem ? sql`left join answers ap on ap.response_id = r.id and ap.question_id = ${ctx.problemsQuestion} and ap.item_id is null` : sql``}
     where r.survey_id = ${ctx.surveyId}
       and ${inBranchScope(sql, scope, 'r.branch_id')}
       ${f.status ? sql`and r.status = ${f.status}` : sql``}
@@ -93,11 +102,7 @@ function fromWhere(sql: Sql, f: ExplorerFilters, ctx: SurveyContext, timeZone: s
       ${customerType ? sql`and c.customer_type = any(${customerType}::text[])` : sql``}
       ${vehicleClass ? sql`and x.vehicle_class = any(${vehicleClass}::text[])` : sql``}
       ${channel ? sql`and x.booking_channel = any(${channel}::text[])` : sql``}
-      ${
-        categories
-          ? sql`and (case when an.value_number >= 9 then 'promoter' when an.value_number >= 7 then 'passive' when an.value_number >= 0 then 'detractor' end) = any(${categories}::text[])`
-          : sql``
-      }
+      ${categories ? sql`and ${sql.unsafe(npsCategorySql('an.value_number'))} = any(${categories}::text[])` : sql``}
       ${problem ? sql`and ap.choice_ids && ${problem}::text[]` : sql``}
       ${
         f.hasComment === undefined
@@ -111,7 +116,8 @@ function fromWhere(sql: Sql, f: ExplorerFilters, ctx: SurveyContext, timeZone: s
               select 1 from answers t where t.response_id = r.id and t.value_text is not null
                 and strpos(lower(t.value_text), lower(${f.q})) > 0)`
           : sql``
-      }`;
+      }
+      ${f.topic ? sql`and exists (select 1 from response_topics m where m.response_id = r.id and m.topic_id = any(${f.topic}::text[]))` : sql``}`;
 }
 
 function orderBy(sql: Sql, sort: ListQuery['sort']) {
@@ -127,9 +133,8 @@ function orderBy(sql: Sql, sort: ListQuery['sort']) {
   }
 }
 
-function npsCategory(value: number | null): ResponseListItem['npsCategory'] {
-  if (value === null) return null;
-  return value >= 9 ? 'promoter' : value >= 7 ? 'passive' : 'detractor';
+function npsCategoryOf(value: number | null): ResponseListItem['npsCategory'] {
+  return value === null ? null : npsCategory(value);
 }
 
 const problemCount = (sql: Sql, ctx: SurveyContext) => sql`cardinality(array_remove(ap.choice_ids, ${ctx.noProblemId}))`;
@@ -157,18 +162,26 @@ interface ListRow {
   csat: number | null;
   problems: number | null;
   comment: string | null;
+  customer_email: string | null;
+  customer_phone: string | null;
 }
 
-export async function listResponses(sql: Sql, query: ListQuery, ctx: SurveyContext, timeZone: string, scope: BranchScope) {
+/**
+ * One page of responses. With `maskContacts` (branch and regional managers) a customer's own email or phone
+ * written into the comment is masked before the preview is cut, so a cut cannot leave part of it whole.
+ */
+export async function listResponses(sql: Sql, query: ListQuery, ctx: SurveyContext, timeZone: string, scope: BranchScope, maskContacts = false) {
+  // (With a topic filter the caller has run textAnalysisBacklog on the primary first: `sql` may be a replica.)
   const where = fromWhere(sql, query, ctx, timeZone, scope);
-  const [{ total }] = await sql<{ total: number }[]>`select count(*)::int as total ${where}`;
+  const [{ total }] = await sql<{ total: number }[]>`select count(*)::int as total ${fromWhere(sql, query, ctx, timeZone, scope, 'filters')}`;
   const rows = await sql<ListRow[]>`
     select r.id, r.status, r.source, r.locale, r.started_at, r.finished_at,
            b.code as branch_code, b.name as branch_name, b.name_en as branch_name_en, b.region as branch_region,
            c.external_id as customer_external_id, c.name as customer_name, c.customer_type, c.value_tier,
            x.external_id as rental_external_id, x.vehicle_class, x.booking_channel, x.returned_at,
            an.value_number as nps, ac.value_number as csat, ${problemCount(sql, ctx)} as problems,
-           (select left(t.value_text, ${COMMENT_PREVIEW}) from answers t
+           c.email as customer_email, c.phone as customer_phone,
+           (select left(t.value_text, ${COMMENT_PREVIEW * 2}) from answers t
              where t.response_id = r.id and t.question_id = any(${ctx.commentQuestions}::text[]) and t.value_text <> ''
              order by array_position(${ctx.commentQuestions}::text[], t.question_id) limit 1) as comment
     ${where}
@@ -189,10 +202,11 @@ export async function listResponses(sql: Sql, query: ListQuery, ctx: SurveyConte
       ? { externalId: r.rental_external_id, vehicleClass: r.vehicle_class!, channel: r.booking_channel!, returnedAt: iso(r.returned_at)! }
       : null,
     nps: r.nps,
-    npsCategory: npsCategory(r.nps),
+    npsCategory: npsCategoryOf(r.nps),
     csat: r.csat,
     problems: r.problems,
-    comment: r.comment,
+    comment:
+      r.comment === null ? null : commentPreview(maskContacts ? maskContactIn(r.comment, { email: r.customer_email, phone: r.customer_phone }) : r.comment),
   }));
   return { items, total, page: query.page, pageSize: query.pageSize };
 }
@@ -273,9 +287,7 @@ export async function responseDetail(sql: Sql, id: string, scope: BranchScope): 
     finishedAt: iso(r.finished_at),
     durationMs: r.duration_ms,
     survey: { id: r.survey_id, name: r.survey_name, version: r.version, defaultLocale: definition.defaultLocale },
-    branch: r.branch_code
-      ? { code: r.branch_code, name: r.branch_name, nameEn: r.branch_name_en, region: r.branch_region, city: r.branch_city }
-      : null,
+    branch: r.branch_code ? { code: r.branch_code, name: r.branch_name, nameEn: r.branch_name_en, region: r.branch_region, city: r.branch_city } : null,
     customer: r.customer_external_id
       ? {
           externalId: r.customer_external_id,
@@ -303,10 +315,19 @@ export async function responseDetail(sql: Sql, id: string, scope: BranchScope): 
       : null,
     invitation: r.invitation_channel ? { channel: r.invitation_channel, sentAt: iso(r.sent_at), openedAt: iso(r.opened_at) } : null,
     nps,
-    npsCategory: npsCategory(nps),
+    npsCategory: npsCategoryOf(nps),
     csat: metrics.csat ? (byId.get(metrics.csat)?.number ?? null) : null,
     problems: problemsView?.answered ? problemsView.choices.filter((c) => c.role !== 'noProblem').length : null,
     answers,
+    // the placeholders of the question texts as this customer saw them
+    facts: pipingFacts({
+      customerName: r.customer_name,
+      branchName: r.branch_name,
+      branchNameEn: r.branch_name_en,
+      vehicleClass: r.vehicle_class,
+      pickedUpAt: r.picked_up_at,
+      returnedAt: r.returned_at,
+    }),
   };
 }
 
@@ -333,6 +354,9 @@ export interface ExportRow {
   customer_external_id: string | null;
   customer_type: string | null;
   value_tier: string | null;
+  /** Not exported: only to mask them where a customer wrote them into an answer. */
+  customer_email: string | null;
+  customer_phone: string | null;
   rental_external_id: string | null;
   vehicle_class: string | null;
   booking_channel: string | null;
@@ -365,7 +389,7 @@ export function exportColumns(ctx: SurveyContext, lang: 'zh-CN' | 'en'): ExportC
     { header: 'vehicle_class', value: (r) => r.vehicle_class },
     { header: 'booking_channel', value: (r) => r.booking_channel },
     { header: 'returned_at', value: (r) => iso(r.returned_at) },
-    { header: 'nps_category', value: (_r, a) => npsCategory(a.get(ctx.npsQuestion)?.valueNumber ?? null) },
+    { header: 'nps_category', value: (_r, a) => npsCategoryOf(a.get(ctx.npsQuestion)?.valueNumber ?? null) },
     { header: 'problems_count', value: (r) => r.problems },
   ];
   for (const q of allQuestions(def)) {
@@ -373,7 +397,14 @@ export function exportColumns(ctx: SurveyContext, lang: 'zh-CN' | 'en'): ExportC
       for (const item of q.items) columns.push({ header: answerKey(q.id, item.id), value: (_r, a) => a.get(answerKey(q.id, item.id))?.valueNumber ?? null });
     } else if (q.type === 'single' || q.type === 'multi' || q.type === 'problems') {
       const labels = new Map(choiceOptions(q).map((o) => [o.choice.id, label(o.choice.text)]));
-      columns.push({ header: q.id, value: (_r, a) => a.get(q.id)?.choiceIds?.map((id) => labels.get(id) ?? id).join('; ') ?? null });
+      columns.push({
+        header: q.id,
+        value: (_r, a) =>
+          a
+            .get(q.id)
+            ?.choiceIds?.map((id) => labels.get(id) ?? id)
+            .join('; ') ?? null,
+      });
       if (q.other) columns.push({ header: `${q.id}.other`, value: (_r, a) => a.get(q.id)?.valueText ?? null });
     } else if (q.type === 'text') {
       columns.push({ header: q.id, value: (_r, a) => a.get(q.id)?.valueText ?? null });
@@ -394,7 +425,7 @@ export function exportCursor(sql: Sql, filters: ExplorerFilters, ctx: SurveyCont
   return sql<ExportRow[]>`
     select r.id, r.status, r.source, r.locale, r.started_at, r.finished_at, r.duration_ms,
            b.code as branch_code, b.name as branch_name, b.region as branch_region,
-           c.external_id as customer_external_id, c.customer_type, c.value_tier,
+           c.external_id as customer_external_id, c.customer_type, c.value_tier, c.email as customer_email, c.phone as customer_phone,
            x.external_id as rental_external_id, x.vehicle_class, x.booking_channel, x.returned_at,
            ${problemCount(sql, ctx)} as problems,
            (select json_agg(json_build_object('questionId', a.question_id, 'itemId', a.item_id, 'valueNumber', a.value_number,
@@ -403,4 +434,3 @@ export function exportCursor(sql: Sql, filters: ExplorerFilters, ctx: SurveyCont
     ${fromWhere(sql, filters, ctx, timeZone, scope)}
     order by coalesce(r.finished_at, r.started_at), r.id`.cursor(batchSize);
 }
-

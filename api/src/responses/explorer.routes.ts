@@ -1,7 +1,7 @@
 import { guard } from '../access/guard.ts';
 import { createRoute, z } from '@hono/zod-openapi';
-import { problemResponses } from '../lib/openapi.ts';
-import { exportQuerySchema, listQuerySchema, responseDetailSchema, responseIdParamSchema, responseListSchema } from './explorer.schemas.ts';
+import { idParamSchema, problemResponses } from '../lib/openapi.ts';
+import { exportQuerySchema, listQuerySchema, responseDetailSchema, responseListSchema } from './explorer.schemas.ts';
 
 const tags = ['Responses'];
 
@@ -40,7 +40,7 @@ export const getResponse = createRoute({
   ...guard('responses:read'),
   tags,
   summary: 'One response with the customer, rental and branch, and every answer with its question text',
-  request: { params: responseIdParamSchema },
+  request: { params: idParamSchema },
   responses: {
     200: { description: 'The response', content: { 'application/json': { schema: responseDetailSchema } } },
     ...problemResponses(400, 404),

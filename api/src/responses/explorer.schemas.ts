@@ -1,24 +1,11 @@
 import { z } from '@hono/zod-openapi';
-
-/** A query parameter that may be repeated (`?branch=SH01&branch=BJ01`) or comma-separated, as in the analytics API. */
-function repeatable<T extends z.ZodType<string>>(item: T, description: string) {
-  return z
-    .preprocess(
-      (value) =>
-        value === undefined
-          ? undefined
-          : (Array.isArray(value) ? value : [value])
-              .flatMap((v) => String(v).split(','))
-              .map((v) => v.trim())
-              .filter((v) => v !== ''),
-      z.array(item).max(200).optional(),
-    )
-    .openapi({ description: `${description}. Repeatable (?x=a&x=b) or comma-separated.`, param: { style: 'form', explode: true } });
-}
+import { pipingFactsSchema } from './piping-facts.ts';
+import { filterFields } from '../analytics/engine/filters.schemas.ts';
+import { NPS_CATEGORIES } from '../analytics/engine/statistics/nps.ts';
+import { repeatable } from '../lib/query-params.ts';
 
 const code = z.string().min(1).max(100);
 
-export const NPS_CATEGORIES = ['promoter', 'passive', 'detractor'] as const;
 export const RESPONSE_SORTS = ['-finishedAt', 'finishedAt', '-nps', 'nps'] as const;
 
 /** Filters shared by the list and the CSV export (the analytics filters plus explorer-only ones). */
@@ -26,21 +13,23 @@ export const explorerFilterSchema = z.object({
   survey: z.uuid().openapi({ description: 'Survey id (all its versions)' }),
   from: z.iso.date().optional().openapi({ description: 'First day (company time zone) of the finished time, or of the start for partial responses' }),
   to: z.iso.date().optional().openapi({ description: 'Last day (inclusive), company time zone' }),
-  branch: repeatable(code, 'Branch codes'),
-  region: repeatable(code, 'Regions'),
-  tier: repeatable(z.enum(['A', 'B', 'C']), 'Customer value tiers'),
-  customerType: repeatable(z.enum(['business', 'leisure']), 'Business or leisure customers'),
-  vehicleClass: repeatable(code, 'Vehicle classes'),
-  channel: repeatable(z.enum(['app', 'web', 'phone', 'store']), 'Booking channels'),
+  // The segment filters are the analytics ones, so a dashboard figure opens the same responses here.
+  branch: filterFields.branch,
+  region: filterFields.region,
+  tier: filterFields.tier,
+  customerType: filterFields.customerType,
+  vehicleClass: filterFields.vehicleClass,
+  channel: filterFields.channel,
   status: z.enum(['finished', 'partial']).optional().openapi({ description: 'Only finished or only partial responses (default both)' }),
-  npsCategory: repeatable(z.enum(NPS_CATEGORIES), 'Promoters (9–10), passives (7–8), detractors (0–6)'),
-  problem: repeatable(code, 'Responses that checked this problem (choice id of the problem checklist)'),
+  npsCategory: repeatable(z.enum(NPS_CATEGORIES), 'Promoters (9–10), passives (7–8), detractors (0–6).'),
+  problem: repeatable(code, 'Responses that checked this problem (choice id of the problem checklist).'),
   hasComment: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional()
     .openapi({ description: 'Only responses with (true) or without (false) a text answer' }),
   q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Text contained in a text answer (case-insensitive)' }),
+  topic: repeatable(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), 'Responses whose comments mention this topic of the text lexicon.'),
 });
 
 export const listQuerySchema = explorerFilterSchema.extend({
@@ -53,24 +42,23 @@ export const exportQuerySchema = explorerFilterSchema.extend({
   lang: z.enum(['zh-CN', 'en']).default('zh-CN').openapi({ description: 'Language of choice labels in the file' }),
 });
 
-export const responseIdParamSchema = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
-});
-
 const branchRefSchema = z.object({ code: z.string(), name: z.string(), nameEn: z.string().nullable(), region: z.string() });
+
+/** What the list and the detail both say about a response. */
+const responseHeaderFields = {
+  id: z.uuid(),
+  status: z.enum(['finished', 'partial']),
+  source: z.enum(['web', 'import']),
+  locale: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+};
 
 export const responseListItemSchema = z
   .object({
-    id: z.uuid(),
-    status: z.enum(['finished', 'partial']),
-    source: z.enum(['web', 'import']),
-    locale: z.string(),
-    startedAt: z.string(),
-    finishedAt: z.string().nullable(),
+    ...responseHeaderFields,
     branch: branchRefSchema.nullable(),
-    customer: z
-      .object({ externalId: z.string(), name: z.string().nullable(), customerType: z.string(), valueTier: z.string().nullable() })
-      .nullable(),
+    customer: z.object({ externalId: z.string(), name: z.string().nullable(), customerType: z.string(), valueTier: z.string().nullable() }).nullable(),
     rental: z.object({ externalId: z.string(), vehicleClass: z.string(), channel: z.string(), returnedAt: z.string() }).nullable(),
     nps: z.number().nullable(),
     npsCategory: z.enum(NPS_CATEGORIES).nullable(),
@@ -109,12 +97,7 @@ export const answerViewSchema = z
 
 export const responseDetailSchema = z
   .object({
-    id: z.uuid(),
-    status: z.enum(['finished', 'partial']),
-    source: z.enum(['web', 'import']),
-    locale: z.string(),
-    startedAt: z.string(),
-    finishedAt: z.string().nullable(),
+    ...responseHeaderFields,
     durationMs: z.number().int().nullable(),
     survey: z.object({ id: z.uuid(), name: z.string(), version: z.number().int(), defaultLocale: z.string() }),
     branch: branchRefSchema.extend({ city: z.string() }).nullable(),
@@ -149,12 +132,12 @@ export const responseDetailSchema = z
     csat: z.number().nullable(),
     problems: z.number().int().nullable(),
     answers: z.array(answerViewSchema),
+    facts: pipingFactsSchema,
   })
   .openapi('ResponseDetail');
 
 export type ExplorerFilters = z.infer<typeof explorerFilterSchema>;
 export type ListQuery = z.infer<typeof listQuerySchema>;
-export type ExportQuery = z.infer<typeof exportQuerySchema>;
 export type ResponseListItem = z.infer<typeof responseListItemSchema>;
 export type ResponseDetail = z.infer<typeof responseDetailSchema>;
 export type AnswerView = z.infer<typeof answerViewSchema>;

@@ -1,83 +1,33 @@
 /**
- * Rate limits on the survey-link endpoints (/api/respond/<token>…), per client address and per token, so
- * that guessing tokens is hopeless and one link cannot be hammered. Sliding window over the last
- * `windowSeconds`, kept in memory: right for one process (several processes each count on their own).
+ * Rate limits on the survey-link endpoints (/api/respond/<token>…). The per-token limit is the main guard:
+ * one link cannot be hammered, whoever sends the requests. Per client address only requests for links that
+ * do not exist (404) are counted, so that guessing tokens is hopeless while many customers behind one
+ * address (an office, carrier NAT, a proxy without TRUST_PROXY) keep answering their own links.
+ * Counters live in PostgreSQL (api/src/lib/rate-limit.queries.ts), shared by every app process; the client
+ * address is resolved through TRUST_PROXY (api/src/lib/client-address.ts).
  * Limits come from the environment (RESPOND_RATE_PER_TOKEN, RESPOND_RATE_PER_IP, RESPOND_RATE_WINDOW_SECONDS).
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Sql } from '../db/client.ts';
 import { clientAddress } from '../access/authenticate.ts';
 import { hashToken } from '../distribution/tokens.ts';
 import { ProblemError } from '../lib/problem.ts';
+import { addHit, checkHits, takeHit, type RateVerdict } from '../lib/rate-limit.queries.ts';
 import type { AppBindings, AppDeps } from '../lib/types.ts';
 
 export interface RateLimits {
   /** requests per window for one token */
   perToken: number;
-  /** requests per window from one client address */
+  /** requests for unknown links per window from one client address */
   perIp: number;
   windowSeconds: number;
-}
-
-/** Request times per key within the window; keys whose window has passed are swept away. */
-export class SlidingWindow {
-  private readonly hits = new Map<string, number[]>();
-  private lastSweep = 0;
-
-  constructor(
-    readonly limit: number,
-    readonly windowMs: number,
-  ) {}
-
-  /** Counts a request at `at` (ms) unless the key is over its limit; then how long until the next one fits. */
-  take(key: string, at: number): { ok: true } | { ok: false; retryAfterMs: number } {
-    this.sweep(at);
-    const since = at - this.windowMs;
-    const times = (this.hits.get(key) ?? []).filter((time) => time > since);
-    if (times.length >= this.limit) {
-      this.hits.set(key, times);
-      return { ok: false, retryAfterMs: Math.max(1, times[times.length - this.limit] + this.windowMs - at) };
-    }
-    times.push(at);
-    this.hits.set(key, times);
-    return { ok: true };
-  }
-
-  get size(): number {
-    return this.hits.size;
-  }
-
-  private sweep(at: number) {
-    if (at - this.lastSweep < this.windowMs) return;
-    this.lastSweep = at;
-    const since = at - this.windowMs;
-    for (const [key, times] of this.hits) if (times[times.length - 1] <= since) this.hits.delete(key);
-  }
 }
 
 export function rateLimitsFrom(env: AppDeps['env']): RateLimits {
   return { perToken: env.RESPOND_RATE_PER_TOKEN, perIp: env.RESPOND_RATE_PER_IP, windowSeconds: env.RESPOND_RATE_WINDOW_SECONDS };
 }
 
-interface Limiter {
-  byIp: SlidingWindow;
-  byToken: SlidingWindow;
-}
-
-// One set of counters per running app (tests build many apps in one process).
-const limiters = new WeakMap<AppDeps, Limiter>();
-
-function limiterFor(deps: AppDeps): Limiter {
-  let limiter = limiters.get(deps);
-  if (!limiter) {
-    const limits = rateLimitsFrom(deps.env);
-    const windowMs = limits.windowSeconds * 1000;
-    limiter = { byIp: new SlidingWindow(limits.perIp, windowMs), byToken: new SlidingWindow(limits.perToken, windowMs) };
-    limiters.set(deps, limiter);
-  }
-  return limiter;
-}
-
-const tooMany = (retryAfterMs: number) => {
+export const tooMany = (retryAfterMs: number) => {
   const seconds = Math.ceil(retryAfterMs / 1000);
   return new ProblemError(429, 'Too Many Requests', `Too many requests for survey links. Please try again in ${seconds} second(s).`, undefined, {
     retryAfter: seconds,
@@ -90,21 +40,50 @@ function tokenOf(path: string): string | null {
   return match ? match[1] : null;
 }
 
+/** A submit takes its hit in its own transaction (respond.queries.ts), with the statements it sends first. */
+const isSubmit = (c: Context<AppBindings>) => c.req.method === 'POST' && /\/respond\/[^/]+\/submit$/.test(c.req.path);
+
 /**
- * Counts the request against its client address first (so a guesser spraying tokens is stopped by
- * address), then against its token. Counters are keyed by the token's hash: no raw token is kept.
+ * The hit of a request for a survey link: counted against its token (keyed by the token's hash: no raw
+ * token is kept) unless the client address has asked for too many unknown links. `sql` may be a
+ * transaction's connection; old buckets are swept through the pool.
+ */
+export function takeLinkHit(c: Context<AppBindings>, sql: Sql, token: string): Promise<RateVerdict> {
+  const { sql: pool, env, now } = c.get('deps');
+  const limits = rateLimitsFrom(env);
+  return takeHit(
+    sql,
+    `respond:token:${hashToken(token)}`,
+    limits.perToken,
+    limits.windowSeconds * 1000,
+    now().getTime(),
+    { key: addressKey(c), limit: limits.perIp },
+    pool,
+  );
+}
+
+const addressKey = (c: Context<AppBindings>) => `respond:address:${clientAddress(c)}`;
+
+/** The 429 for a refused verdict, with its Retry-After header. */
+export function refuseIfTooMany(c: Context<AppBindings>, verdict: RateVerdict) {
+  if (verdict.ok) return;
+  const problem = tooMany(verdict.retryAfterMs);
+  c.header('Retry-After', String(problem.extensions.retryAfter));
+  throw problem;
+}
+
+/**
+ * Refuses an address that has asked for too many unknown links, then counts the request against its token;
+ * after the answer, a 404 counts against the address.
  */
 export const respondRateLimit: MiddlewareHandler<AppBindings> = async (c, next) => {
-  const deps = c.get('deps');
-  const limiter = limiterFor(deps);
-  const at = deps.now().getTime();
-  const byIp = limiter.byIp.take(clientAddress(c), at);
+  const { sql, env, now } = c.get('deps');
+  const limits = rateLimitsFrom(env);
+  const at = now().getTime();
   const token = tokenOf(c.req.path);
-  const verdict = byIp.ok && token !== null ? limiter.byToken.take(hashToken(token), at) : byIp;
-  if (!verdict.ok) {
-    const problem = tooMany(verdict.retryAfterMs);
-    c.header('Retry-After', String(problem.extensions.retryAfter));
-    throw problem;
-  }
+  // One statement: the address's unknown-link count gates the hit on the token.
+  if (token === null) refuseIfTooMany(c, await checkHits(sql, addressKey(c), limits.perIp, limits.windowSeconds * 1000, at));
+  else if (!isSubmit(c)) refuseIfTooMany(c, await takeLinkHit(c, sql, token));
   await next();
+  if (c.res.status === 404) await addHit(sql, addressKey(c), at);
 };

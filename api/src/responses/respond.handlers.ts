@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
+import type { Sql } from '../db/client.ts';
 import { ProblemError } from '../lib/problem.ts';
+import { refuseIfTooMany, takeLinkHit } from './rate-limit.ts';
 import type { AppBindings, AppRouteHandler } from '../lib/types.ts';
 import { openRespondSession, saveRespondAnswers, submitRespondAnswers } from './respond.queries.ts';
 import type { OpenSessionRoute, SaveAnswersRoute, SubmitAnswersRoute } from './respond.routes.ts';
@@ -23,7 +25,9 @@ async function refusePrototypeKey(c: Context<AppBindings>) {
   const body: unknown = await c.req.json();
   const answers = typeof body === 'object' && body !== null ? (body as { answers?: unknown }).answers : undefined;
   if (typeof answers === 'object' && answers !== null && Object.prototype.hasOwnProperty.call(answers, '__proto__')) {
-    throw new ProblemError(400, 'Invalid answers', '1 answer(s) could not be accepted', [{ path: '__proto__', code: 'unknown_question', message: 'Unknown question "__proto__".' }]);
+    throw new ProblemError(400, 'Invalid answers', '1 answer(s) could not be accepted', [
+      { path: '__proto__', code: 'unknown_question', message: 'Unknown question "__proto__".' },
+    ]);
   }
 }
 
@@ -35,8 +39,14 @@ export const saveAnswers: AppRouteHandler<SaveAnswersRoute> = async (c) => {
 };
 
 export const submitAnswers: AppRouteHandler<SubmitAnswersRoute> = async (c) => {
-  const { db, now } = c.get('deps');
+  const { db, sql, now } = c.get('deps');
   const { token } = c.req.valid('param');
   await refusePrototypeKey(c);
-  return c.json(await submitRespondAnswers(db, token, now(), c.req.valid('json')), 200);
+  // The link's rate-limit hit is taken in the submit's own transaction (respondRateLimit leaves it out).
+  const takeHit = async (conn: Sql) => {
+    const verdict = await takeLinkHit(c, conn, token);
+    if (!verdict.ok) refuseIfTooMany(c, verdict);
+    return verdict;
+  };
+  return c.json(await submitRespondAnswers(db, sql, token, now(), c.req.valid('json'), takeHit), 200);
 };

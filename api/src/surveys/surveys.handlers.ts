@@ -1,8 +1,9 @@
 import { audit } from '../access/audit.ts';
+import { branchScopeOf } from '../access/scope.ts';
 import { findTemplate, templates, type SurveyTemplate } from '@rs/survey-templates';
 import { badRequest, notFound } from '../lib/problem.ts';
 import type { AppRouteHandler } from '../lib/types.ts';
-import { allQuestions } from './definition/index.ts';
+import { allQuestions, missingTranslations, type SurveyDefinition } from '@rs/survey-definition';
 import { duplicateSurvey, getSurveyDetail, listSurveySummaries, setArchived, updateDraft as saveDraft } from './surveys.queries.ts';
 import type * as R from './surveys.routes.ts';
 import { blankDefinition, createSurvey as insertSurvey, getVersion as loadVersion, previewPublish as preview, publishSurvey } from './versions.queries.ts';
@@ -26,7 +27,7 @@ function templateSummary(template: SurveyTemplate) {
 export const listSurveys: AppRouteHandler<R.ListSurveysRoute> = async (c) => {
   const { status, unpublished } = c.req.valid('query');
   const filter = { status, unpublished: unpublished === undefined ? undefined : unpublished === 'true' };
-  return c.json(await listSurveySummaries(c.get('deps'), filter), 200);
+  return c.json(await listSurveySummaries(c.get('deps'), filter, branchScopeOf(c)), 200);
 };
 
 export const createSurvey: AppRouteHandler<R.CreateSurveyRoute> = async (c) => {
@@ -51,15 +52,15 @@ export const createSurvey: AppRouteHandler<R.CreateSurveyRoute> = async (c) => {
   }
   const row = await insertSurvey(deps.db, { name: input.name, kind, definition }, deps.now());
   await audit(c, 'survey.create', { type: 'survey', id: row.id }, { kind: row.kind, fromTemplate: input.fromTemplate ?? null });
-  return c.json(await getSurveyDetail(deps, row.id), 201);
+  return c.json(await getSurveyDetail(deps, row.id, branchScopeOf(c)), 201);
 };
 
 export const getSurvey: AppRouteHandler<R.GetSurveyRoute> = async (c) => {
-  return c.json(await getSurveyDetail(c.get('deps'), c.req.valid('param').id), 200);
+  return c.json(await getSurveyDetail(c.get('deps'), c.req.valid('param').id, branchScopeOf(c)), 200);
 };
 
 export const getDraft: AppRouteHandler<R.GetDraftRoute> = async (c) => {
-  const detail = await getSurveyDetail(c.get('deps'), c.req.valid('param').id);
+  const detail = await getSurveyDetail(c.get('deps'), c.req.valid('param').id, branchScopeOf(c));
   return c.json(detail.draft, 200);
 };
 
@@ -69,7 +70,7 @@ export const updateDraft: AppRouteHandler<R.UpdateDraftRoute> = async (c) => {
   const input = c.req.valid('json');
   await saveDraft(deps.db, id, input, deps.now());
   await audit(c, 'survey.draft.update', { type: 'survey', id }, { renamed: input.name !== undefined });
-  return c.json(await getSurveyDetail(deps, id), 200);
+  return c.json(await getSurveyDetail(deps, id, branchScopeOf(c)), 200);
 };
 
 export const previewPublish: AppRouteHandler<R.PreviewPublishRoute> = async (c) => {
@@ -90,19 +91,20 @@ export const publish: AppRouteHandler<R.PublishRoute> = async (c) => {
       changeSummary: summary,
       breaksComparability: summary?.breaksComparability ?? false,
       warnings: summary?.warnings ?? [],
+      missingTranslations: missingTranslations(version.definition as SurveyDefinition),
     },
     201,
   );
 };
 
 export const listVersions: AppRouteHandler<R.ListVersionsRoute> = async (c) => {
-  const detail = await getSurveyDetail(c.get('deps'), c.req.valid('param').id);
+  const detail = await getSurveyDetail(c.get('deps'), c.req.valid('param').id, branchScopeOf(c));
   return c.json(detail.versions, 200);
 };
 
 export const getVersion: AppRouteHandler<R.GetVersionRoute> = async (c) => {
   const { id, version } = c.req.valid('param');
-  return c.json(await loadVersion(c.get('deps').sql, id, version), 200);
+  return c.json(await loadVersion(c.get('deps').sql, id, version, branchScopeOf(c)), 200);
 };
 
 export const archive: AppRouteHandler<R.ArchiveRoute> = async (c) => {
@@ -110,7 +112,7 @@ export const archive: AppRouteHandler<R.ArchiveRoute> = async (c) => {
   const { id } = c.req.valid('param');
   await setArchived(deps.db, id, true, deps.now());
   await audit(c, 'survey.archive', { type: 'survey', id });
-  return c.json(await getSurveyDetail(deps, id), 200);
+  return c.json(await getSurveyDetail(deps, id, branchScopeOf(c)), 200);
 };
 
 export const unarchive: AppRouteHandler<R.UnarchiveRoute> = async (c) => {
@@ -118,7 +120,7 @@ export const unarchive: AppRouteHandler<R.UnarchiveRoute> = async (c) => {
   const { id } = c.req.valid('param');
   await setArchived(deps.db, id, false, deps.now());
   await audit(c, 'survey.unarchive', { type: 'survey', id });
-  return c.json(await getSurveyDetail(deps, id), 200);
+  return c.json(await getSurveyDetail(deps, id, branchScopeOf(c)), 200);
 };
 
 export const duplicate: AppRouteHandler<R.DuplicateRoute> = async (c) => {
@@ -127,7 +129,7 @@ export const duplicate: AppRouteHandler<R.DuplicateRoute> = async (c) => {
   const input = c.req.valid('json') ?? {};
   const copy = await duplicateSurvey(deps.sql, id, input.name, deps.now());
   await audit(c, 'survey.duplicate', { type: 'survey', id: copy }, { from: id });
-  return c.json(await getSurveyDetail(deps, copy), 201);
+  return c.json(await getSurveyDetail(deps, copy, branchScopeOf(c)), 201);
 };
 
 export const listTemplates: AppRouteHandler<R.ListTemplatesRoute> = async (c) => {
@@ -148,5 +150,5 @@ export const createFromTemplate: AppRouteHandler<R.CreateFromTemplateRoute> = as
   const name = input.name ?? template.name[template.definition.defaultLocale] ?? template.id;
   const row = await insertSurvey(deps.db, { name, kind: input.kind ?? templateKind(template), definition: template.definition }, deps.now());
   await audit(c, 'survey.create', { type: 'survey', id: row.id }, { kind: row.kind, fromTemplate: template.id });
-  return c.json(await getSurveyDetail(deps, row.id), 201);
+  return c.json(await getSurveyDetail(deps, row.id, branchScopeOf(c)), 201);
 };

@@ -1,9 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
+import { inBranchScope } from '../access/scope.ts';
 import type { Database, Sql } from '../db/client.ts';
 import { surveys, surveyVersions } from '../db/schema.ts';
-import { currentPostRentalVersion } from '../distribution/rentals.queries.ts';
+import { surveysReceivingRentals } from '../distribution/rentals.queries.ts';
 import { conflict, notFound } from '../lib/problem.ts';
-import { validateSurveyDefinition } from './definition/index.ts';
+import { validateSurveyDefinition, type SurveyDefinition } from '@rs/survey-definition';
 import { invalidDefinition } from './versions.queries.ts';
 
 type Status = 'draft' | 'active' | 'archived';
@@ -21,14 +22,14 @@ interface SummaryRow {
   responses: number;
 }
 
-/** The survey new rentals are invited to (null: none). */
-async function rentalTarget(db: Database): Promise<string | null> {
-  return (await currentPostRentalVersion(db))?.surveyId ?? null;
-}
+/** The surveys new rentals are invited to (each for the rentals its invitation targets match). */
+const rentalTargets = (db: Database): Promise<Set<string>> => surveysReceivingRentals(db);
 
+// Response and invitation counts are the caller's: a branch manager counts only their branches.
 export async function listSurveySummaries(
   { db, sql }: { db: Database; sql: Sql },
   filter: { status?: Status; unpublished?: boolean } = {},
+  scope: string[] | null = null,
 ) {
   const rows = await sql<SummaryRow[]>`
     select s.id, s.name, s.kind, s.status,
@@ -36,17 +37,17 @@ export async function listSurveySummaries(
            to_char(v.published_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "publishedAt",
            to_char(s.draft_updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "draftUpdatedAt",
            (s.draft_definition is distinct from v.definition) as "unpublishedChanges",
-           (select count(*) from responses r where r.survey_id = s.id and r.status = 'finished')::int as responses
+           (select count(*) from responses r where r.survey_id = s.id and r.status = 'finished' and ${inBranchScope(sql, scope, 'r.branch_id')})::int as responses
     from surveys s
     left join lateral (
       select version, published_at, definition from survey_versions x where x.survey_id = s.id order by version desc limit 1
     ) v on true
     where (${filter.status ?? null}::text is null or s.status = ${filter.status ?? null})
     order by s.created_at, s.id`;
-  const target = await rentalTarget(db);
+  const targets = await rentalTargets(db);
   return rows
     .filter((r) => filter.unpublished === undefined || r.unpublishedChanges === filter.unpublished)
-    .map((r) => ({ ...r, receivesRentalInvitations: r.id === target }));
+    .map((r) => ({ ...r, receivesRentalInvitations: targets.has(r.id) }));
 }
 
 interface VersionRow {
@@ -57,13 +58,13 @@ interface VersionRow {
   responses: number;
 }
 
-export async function listVersionSummaries(sql: Sql, surveyId: string) {
+export async function listVersionSummaries(sql: Sql, surveyId: string, scope: string[] | null = null) {
   const rows = await sql<VersionRow[]>`
     select v.version,
            to_char(v.published_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "publishedAt",
            v.change_summary as "changeSummary",
-           (select count(*) from invitations i where i.survey_version_id = v.id)::int as invitations,
-           (select count(*) from responses r where r.survey_version_id = v.id and r.status = 'finished')::int as responses
+           (select count(*) from invitations i where i.survey_version_id = v.id and ${inBranchScope(sql, scope, 'i.branch_id')})::int as invitations,
+           (select count(*) from responses r where r.survey_version_id = v.id and r.status = 'finished' and ${inBranchScope(sql, scope, 'r.branch_id')})::int as responses
     from survey_versions v
     where v.survey_id = ${surveyId}
     order by v.version`;
@@ -71,9 +72,7 @@ export async function listVersionSummaries(sql: Sql, surveyId: string) {
     version: r.version,
     publishedAt: r.publishedAt,
     breaksComparability: r.changeSummary?.breaksComparability ?? false,
-    changes: r.changeSummary
-      ? { added: r.changeSummary.added.length, removed: r.changeSummary.removed.length, changed: r.changeSummary.changed.length }
-      : null,
+    changes: r.changeSummary ? { added: r.changeSummary.added.length, removed: r.changeSummary.removed.length, changed: r.changeSummary.changed.length } : null,
     invitations: r.invitations,
     responses: r.responses,
   }));
@@ -81,24 +80,25 @@ export async function listVersionSummaries(sql: Sql, surveyId: string) {
 
 interface DetailRow extends SummaryRow {
   createdAt: string;
-  draftDefinition: unknown;
+  /** stored only after validateSurveyDefinition */
+  draftDefinition: SurveyDefinition;
 }
 
-export async function getSurveyDetail({ db, sql }: { db: Database; sql: Sql }, surveyId: string) {
+export async function getSurveyDetail({ db, sql }: { db: Database; sql: Sql }, surveyId: string, scope: string[] | null = null) {
   const [row] = await sql<DetailRow[]>`
     select s.id, s.name, s.kind, s.status, s.draft_definition as "draftDefinition",
            to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "createdAt",
            to_char(s.draft_updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "draftUpdatedAt",
            v.version as "latestVersion",
            (s.draft_definition is distinct from v.definition) as "unpublishedChanges",
-           (select count(*) from responses r where r.survey_id = s.id and r.status = 'finished')::int as responses
+           (select count(*) from responses r where r.survey_id = s.id and r.status = 'finished' and ${inBranchScope(sql, scope, 'r.branch_id')})::int as responses
     from surveys s
     left join lateral (
       select version, definition from survey_versions x where x.survey_id = s.id order by version desc limit 1
     ) v on true
     where s.id = ${surveyId}`;
   if (!row) throw notFound('No such survey');
-  const target = await rentalTarget(db);
+  const targets = await rentalTargets(db);
   return {
     id: row.id,
     name: row.name,
@@ -107,14 +107,14 @@ export async function getSurveyDetail({ db, sql }: { db: Database; sql: Sql }, s
     createdAt: row.createdAt,
     latestVersion: row.latestVersion,
     responses: row.responses,
-    receivesRentalInvitations: row.id === target,
+    receivesRentalInvitations: targets.has(row.id),
     draft: {
       definition: row.draftDefinition,
       updatedAt: row.draftUpdatedAt,
       baseVersion: row.latestVersion,
       unpublishedChanges: row.unpublishedChanges,
     },
-    versions: await listVersionSummaries(sql, surveyId),
+    versions: await listVersionSummaries(sql, surveyId, scope),
   };
 }
 
@@ -128,12 +128,7 @@ async function lockSurvey(tx: Tx, surveyId: string) {
  * Replaces the draft with a complete definition (validated: nothing is stored when any check fails).
  * Published versions are not touched; the next publish makes a new version of this draft.
  */
-export async function updateDraft(
-  db: Database,
-  surveyId: string,
-  input: { definition: unknown; name?: string; expectedUpdatedAt?: string },
-  now: Date,
-) {
+export async function updateDraft(db: Database, surveyId: string, input: { definition: unknown; name?: string; expectedUpdatedAt?: string }, now: Date) {
   const checked = validateSurveyDefinition(input.definition);
   await db.transaction(async (tx) => {
     const survey = await lockSurvey(tx, surveyId);

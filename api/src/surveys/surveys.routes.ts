@@ -1,6 +1,6 @@
 import { guard } from '../access/guard.ts';
 import { createRoute, z } from '@hono/zod-openapi';
-import { problemResponses } from '../lib/openapi.ts';
+import { idParamSchema, jsonBody, jsonResponse, problemResponses } from '../lib/openapi.ts';
 import {
   createSurveyBodySchema,
   draftSchema,
@@ -10,7 +10,6 @@ import {
   publishPreviewSchema,
   publishResultSchema,
   surveyDetailSchema,
-  surveyIdParamSchema,
   surveySummarySchema,
   templateDetailSchema,
   templateIdParamSchema,
@@ -22,8 +21,6 @@ import {
 } from './surveys.schemas.ts';
 
 const tags = ['Surveys'];
-const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <S extends z.ZodType>(schema: S, required = true) => ({ body: { required, content: { 'application/json': { schema } } } });
 
 export const listSurveys = createRoute({
   method: 'get',
@@ -34,7 +31,7 @@ export const listSurveys = createRoute({
   description: 'With `unpublished=true`: the drafts waiting to be published.',
   request: { query: listQuerySchema },
   responses: {
-    200: json(z.array(surveySummarySchema), 'Surveys'),
+    200: jsonResponse(z.array(surveySummarySchema), 'Surveys'),
     ...problemResponses(400),
   },
 });
@@ -46,9 +43,9 @@ export const createSurvey = createRoute({
   ...guard('surveys:write'),
   tags,
   summary: 'Create a survey (status draft): blank, from a template or from a definition',
-  request: body(createSurveyBodySchema),
+  request: jsonBody(createSurveyBodySchema),
   responses: {
-    201: json(surveyDetailSchema, 'Created'),
+    201: jsonResponse(surveyDetailSchema, 'Created'),
     ...problemResponses(400),
   },
 });
@@ -60,9 +57,9 @@ export const getSurvey = createRoute({
   ...guard('surveys:read'),
   tags,
   summary: 'One survey: its draft and a summary of its published versions',
-  request: { params: surveyIdParamSchema },
+  request: { params: idParamSchema },
   responses: {
-    200: json(surveyDetailSchema, 'The survey'),
+    200: jsonResponse(surveyDetailSchema, 'The survey'),
     ...problemResponses(400, 404),
   },
 });
@@ -74,9 +71,9 @@ export const getDraft = createRoute({
   ...guard('surveys:read'),
   tags,
   summary: 'The editable draft of a survey',
-  request: { params: surveyIdParamSchema },
+  request: { params: idParamSchema },
   responses: {
-    200: json(draftSchema, 'The draft'),
+    200: jsonResponse(draftSchema, 'The draft'),
     ...problemResponses(400, 404),
   },
 });
@@ -91,9 +88,9 @@ export const updateDraft = createRoute({
   description:
     'The definition is validated as a whole; on any fault nothing is stored and the 400 problem lists every fault with its path ' +
     '(relative to the definition, e.g. `pages.0.questions.2.choices.1.id`). Published versions never change: publish the draft to make the next version.',
-  request: { params: surveyIdParamSchema, ...body(updateDraftBodySchema) },
+  request: { params: idParamSchema, ...jsonBody(updateDraftBodySchema) },
   responses: {
-    200: json(surveyDetailSchema, 'Saved'),
+    200: jsonResponse(surveyDetailSchema, 'Saved'),
     ...problemResponses(400, 404, 409),
   },
 });
@@ -105,9 +102,9 @@ export const previewPublish = createRoute({
   ...guard('surveys:read'),
   tags,
   summary: 'What publishing the draft would change since the latest version (nothing is published)',
-  request: { params: surveyIdParamSchema },
+  request: { params: idParamSchema },
   responses: {
-    200: json(publishPreviewSchema, 'The changes'),
+    200: jsonResponse(publishPreviewSchema, 'The changes'),
     ...problemResponses(400, 404),
   },
 });
@@ -121,10 +118,10 @@ export const publish = createRoute({
   summary: 'Publish the draft as the next immutable version (the survey becomes active)',
   description:
     'Invitations made from now on use the new version; earlier invitations and responses keep the version they were made with. ' +
-    '`breaksComparability` is true when a question, item or choice was removed or a question\'s type or scale changed.',
-  request: { params: surveyIdParamSchema },
+    "`breaksComparability` is true when a question, item or choice was removed or a question's type or scale changed.",
+  request: { params: idParamSchema },
   responses: {
-    201: json(publishResultSchema, 'Published'),
+    201: jsonResponse(publishResultSchema, 'Published'),
     ...problemResponses(400, 404, 409),
   },
 });
@@ -136,9 +133,9 @@ export const listVersions = createRoute({
   ...guard('surveys:read'),
   tags,
   summary: 'The published versions of a survey, oldest first',
-  request: { params: surveyIdParamSchema },
+  request: { params: idParamSchema },
   responses: {
-    200: json(z.array(versionSummarySchema), 'Versions'),
+    200: jsonResponse(z.array(versionSummarySchema), 'Versions'),
     ...problemResponses(400, 404),
   },
 });
@@ -152,7 +149,7 @@ export const getVersion = createRoute({
   summary: 'One published version: its definition and what changed since the version before',
   request: { params: versionParamSchema },
   responses: {
-    200: json(versionDetailSchema, 'The version'),
+    200: jsonResponse(versionDetailSchema, 'The version'),
     ...problemResponses(400, 404),
   },
 });
@@ -164,9 +161,9 @@ export const archive = createRoute({
   ...guard('surveys:write'),
   tags,
   summary: 'Archive: no new invitations to this survey; responses and versions are kept',
-  request: { params: surveyIdParamSchema },
+  request: { params: idParamSchema },
   responses: {
-    200: json(surveyDetailSchema, 'Archived'),
+    200: jsonResponse(surveyDetailSchema, 'Archived'),
     ...problemResponses(400, 404),
   },
 });
@@ -178,9 +175,9 @@ export const unarchive = createRoute({
   ...guard('surveys:write'),
   tags,
   summary: 'Unarchive: active again when it has a published version, else draft',
-  request: { params: surveyIdParamSchema },
+  request: { params: idParamSchema },
   responses: {
-    200: json(surveyDetailSchema, 'Unarchived'),
+    200: jsonResponse(surveyDetailSchema, 'Unarchived'),
     ...problemResponses(400, 404),
   },
 });
@@ -191,10 +188,10 @@ export const duplicate = createRoute({
   path: '/surveys/{id}/duplicate',
   ...guard('surveys:write'),
   tags,
-  summary: 'A new draft survey with a copy of this survey\'s draft (no versions, no responses)',
-  request: { params: surveyIdParamSchema, ...body(duplicateBodySchema, false) },
+  summary: "A new draft survey with a copy of this survey's draft (no versions, no responses)",
+  request: { params: idParamSchema, ...jsonBody(duplicateBodySchema, false) },
   responses: {
-    201: json(surveyDetailSchema, 'Created'),
+    201: jsonResponse(surveyDetailSchema, 'Created'),
     ...problemResponses(400, 404),
   },
 });
@@ -209,7 +206,7 @@ export const listTemplates = createRoute({
   tags: templateTags,
   summary: 'The ready-made survey templates',
   responses: {
-    200: json(z.array(templateSummarySchema), 'Templates'),
+    200: jsonResponse(z.array(templateSummarySchema), 'Templates'),
   },
 });
 export type ListTemplatesRoute = typeof listTemplates;
@@ -222,7 +219,7 @@ export const getTemplate = createRoute({
   summary: 'One template with its definition',
   request: { params: templateIdParamSchema },
   responses: {
-    200: json(templateDetailSchema, 'The template'),
+    200: jsonResponse(templateDetailSchema, 'The template'),
     ...problemResponses(404),
   },
 });
@@ -234,9 +231,9 @@ export const createFromTemplate = createRoute({
   ...guard('surveys:write'),
   tags: templateTags,
   summary: 'Create a draft survey from a template',
-  request: { params: templateIdParamSchema, ...body(fromTemplateBodySchema, false) },
+  request: { params: templateIdParamSchema, ...jsonBody(fromTemplateBodySchema, false) },
   responses: {
-    201: json(surveyDetailSchema, 'Created'),
+    201: jsonResponse(surveyDetailSchema, 'Created'),
     ...problemResponses(400, 404),
   },
 });

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { z as zod } from 'zod';
-import { SUPPORTED_LOCALES, surveyDefinitionShapeSchema } from './definition/index.ts';
+import { DEFINITION_PROBLEM_CODES, SUPPORTED_LOCALES, surveyDefinitionShapeSchema, type SurveyDefinition } from '@rs/survey-definition';
 
 // ---------------------------------------------------------------------------------------------
 // The survey definition in the OpenAPI document: generated from the one zod schema (JSON Schema
@@ -11,10 +11,7 @@ import { SUPPORTED_LOCALES, surveyDefinitionShapeSchema } from './definition/ind
 const DEFINITION_COMPONENT = 'SurveyDefinition';
 
 function definitionComponents(): Record<string, unknown> {
-  const json = zod.toJSONSchema(surveyDefinitionShapeSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
+  const json = zod.toJSONSchema(surveyDefinitionShapeSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
   const { $defs = {}, $schema: _ignored, ...root } = json as { $defs?: Record<string, unknown>; $schema?: string };
   const rename = (name: string) => `${DEFINITION_COMPONENT}_${name.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
   const rewrite = (value: unknown): unknown => {
@@ -31,7 +28,7 @@ function definitionComponents(): Record<string, unknown> {
     return value;
   };
   const out: Record<string, unknown> = {
-    [DEFINITION_COMPONENT]: { ...(rewrite(root) as object), description: 'A survey definition (api/src/surveys/definition/README.md).' },
+    [DEFINITION_COMPONENT]: { ...(rewrite(root) as object), description: 'A survey definition (packages/survey-definition/README.md).' },
   };
   for (const [name, schema] of Object.entries($defs)) out[rename(name)] = rewrite(schema);
   return out;
@@ -42,23 +39,34 @@ export function registerDefinitionComponents(registry: { registerComponent: (typ
   for (const [name, schema] of Object.entries(definitionComponents())) registry.registerComponent('schemas', name, schema as never);
 }
 
+/** A definition in a request body: anything, checked by validateSurveyDefinition in the handler. */
 const definitionRef = () => z.unknown().openapi({ $ref: `#/components/schemas/${DEFINITION_COMPONENT}` } as never);
+/**
+ * A definition in a response: one the API stored after validating it, so callers get its type. Not checked
+ * again on the way out (responses never are); the OpenAPI document refers to the generated component.
+ */
+export const storedDefinitionSchema = () =>
+  z.custom<SurveyDefinition>().openapi({ type: 'object', $ref: `#/components/schemas/${DEFINITION_COMPONENT}` } as never);
 
 // ---------------------------------------------------------------------------------------------
 // Parameters and bodies
 // ---------------------------------------------------------------------------------------------
 
-export const surveyIdParamSchema = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, example: '0b8f3c1e-2d5a-4c7e-9f10-1a2b3c4d5e6f' }),
-});
-
 export const versionParamSchema = z.object({
   id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
-  version: z.coerce.number().int().min(1).openapi({ param: { name: 'version', in: 'path' }, example: 2 }),
+  version: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .openapi({ param: { name: 'version', in: 'path' }, example: 2 }),
 });
 
 export const templateIdParamSchema = z.object({
-  id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'post-rental' }),
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'post-rental' }),
 });
 
 const statusSchema = z.enum(['draft', 'active', 'archived']);
@@ -94,7 +102,7 @@ export const updateDraftBodySchema = z
     expectedUpdatedAt: z.iso
       .datetime({ offset: true })
       .optional()
-      .openapi({ description: 'The draft\'s updatedAt the edit started from; 409 when someone saved in between' }),
+      .openapi({ description: "The draft's updatedAt the edit started from; 409 when someone saved in between" }),
   })
   .openapi('UpdateDraft');
 
@@ -116,7 +124,9 @@ export const surveySummarySchema = z
     draftUpdatedAt: z.string(),
     unpublishedChanges: z.boolean().openapi({ description: 'The draft differs from the latest version (always true before the first publish)' }),
     responses: z.number().int().openapi({ description: 'Finished responses, all versions' }),
-    receivesRentalInvitations: z.boolean().openapi({ description: 'New rentals are invited to this survey (the active post-rental survey)' }),
+    receivesRentalInvitations: z
+      .boolean()
+      .openapi({ description: 'New rentals are invited to this survey (an active post-rental survey; which rentals: its invitation targets)' }),
   })
   .openapi('SurveySummary');
 
@@ -156,7 +166,7 @@ export const versionDetailSchema = z
     surveyId: z.uuid(),
     version: z.number().int(),
     publishedAt: z.string(),
-    definition: definitionRef(),
+    definition: storedDefinitionSchema(),
     changeSummary: comparisonSchema.nullable(),
     invitations: z.number().int(),
     responses: z.number().int(),
@@ -165,7 +175,7 @@ export const versionDetailSchema = z
 
 export const draftSchema = z
   .object({
-    definition: definitionRef(),
+    definition: storedDefinitionSchema(),
     updatedAt: z.string(),
     baseVersion: z.number().int().nullable().openapi({ description: 'The latest published version the draft is compared with' }),
     unpublishedChanges: z.boolean(),
@@ -187,7 +197,27 @@ export const surveyDetailSchema = z
   })
   .openapi('SurveyDetail');
 
-const issueSchema = z.object({ path: z.string(), message: z.string() });
+const issueSchema = z.object({
+  path: z.string(),
+  code: z.enum(DEFINITION_PROBLEM_CODES).openapi({ description: 'A stable code for the problem; clients translate it with params' }),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  message: z.string().openapi({ description: 'The problem in English' }),
+});
+
+export const missingTranslationsSchema = z
+  .array(
+    z.object({
+      locale: z.string(),
+      missing: z.array(
+        z.object({
+          path: z.string().openapi({ description: 'The field to fill in, e.g. pages.3.questions.6.text' }),
+          source: z.string().openapi({ description: 'The text in the default language' }),
+          questionId: z.string().nullable(),
+        }),
+      ),
+    }),
+  )
+  .openapi('MissingTranslations', { description: 'Per language other than the default, the texts it has no translation of' });
 
 export const publishPreviewSchema = z
   .object({
@@ -198,6 +228,7 @@ export const publishPreviewSchema = z
     issues: z.array(issueSchema).openapi({ description: 'Why the draft cannot be published (paths relative to the definition)' }),
     changeSummary: comparisonSchema.nullable().openapi({ description: 'null before the first publish' }),
     breaksComparability: z.boolean(),
+    missingTranslations: missingTranslationsSchema,
   })
   .openapi('PublishPreview');
 
@@ -209,6 +240,7 @@ export const publishResultSchema = z
     changeSummary: comparisonSchema.nullable(),
     breaksComparability: z.boolean(),
     warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+    missingTranslations: missingTranslationsSchema,
   })
   .openapi('PublishResult');
 
@@ -227,7 +259,7 @@ export const templateSummarySchema = z
   })
   .openapi('SurveyTemplateSummary');
 
-export const templateDetailSchema = templateSummarySchema.extend({ definition: definitionRef() }).openapi('SurveyTemplate');
+export const templateDetailSchema = templateSummarySchema.extend({ definition: storedDefinitionSchema() }).openapi('SurveyTemplate');
 
 export type SurveySummary = z.infer<typeof surveySummarySchema>;
 export type SurveyDetail = z.infer<typeof surveyDetailSchema>;

@@ -1,25 +1,22 @@
 import { eq, sql } from 'drizzle-orm';
+import { inBranchScope } from '../access/scope.ts';
 import type { Database, Sql } from '../db/client.ts';
 import { surveys, surveyVersions } from '../db/schema.ts';
 import { conflict, notFound, ProblemError } from '../lib/problem.ts';
 import {
   compareVersions,
+  missingTranslations,
   validateSurveyDefinition,
   type DefinitionIssue,
   type Locale,
   type SurveyDefinition,
   type VersionComparison,
-} from './definition/index.ts';
+} from '@rs/survey-definition';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export function invalidDefinition(issues: DefinitionIssue[]) {
-  return new ProblemError(
-    400,
-    'Invalid survey definition',
-    `${issues.length} problem(s) in the definition (paths are relative to the definition)`,
-    issues,
-  );
+  return new ProblemError(400, 'Invalid survey definition', `${issues.length} problem(s) in the definition (paths are relative to the definition)`, issues);
 }
 
 /** JSON with object keys sorted: two definitions are the same survey when these are equal. */
@@ -76,12 +73,7 @@ export async function createSurvey(db: Database | Tx, input: { name: string; kin
 }
 
 async function latestVersion(db: Database | Tx, surveyId: string) {
-  const [previous] = await db
-    .select()
-    .from(surveyVersions)
-    .where(eq(surveyVersions.surveyId, surveyId))
-    .orderBy(sql`${surveyVersions.version} desc`)
-    .limit(1);
+  const [previous] = await db.select().from(surveyVersions).where(eq(surveyVersions.surveyId, surveyId)).orderBy(sql`${surveyVersions.version} desc`).limit(1);
   return previous;
 }
 
@@ -119,8 +111,7 @@ export async function previewPublish(db: Database, surveyId: string) {
   if (!survey) throw notFound('No such survey');
   const previous = await latestVersion(db, surveyId);
   const checked = validateSurveyDefinition(survey.draft);
-  const changeSummary: VersionComparison | null =
-    checked.ok && previous ? compareVersions(previous.definition as SurveyDefinition, checked.definition) : null;
+  const changeSummary: VersionComparison | null = checked.ok && previous ? compareVersions(previous.definition as SurveyDefinition, checked.definition) : null;
   return {
     baseVersion: previous?.version ?? null,
     nextVersion: (previous?.version ?? 0) + 1,
@@ -129,17 +120,27 @@ export async function previewPublish(db: Database, surveyId: string) {
     issues: checked.ok ? [] : checked.issues,
     changeSummary,
     breaksComparability: changeSummary?.breaksComparability ?? false,
+    // Texts the other languages still miss: publishing asks before customers see the default text there.
+    missingTranslations: checked.ok ? missingTranslations(checked.definition) : [],
   };
 }
 
-export async function getVersion(sql: Sql, surveyId: string, version: number) {
+export async function getVersion(sql: Sql, surveyId: string, version: number, scope: string[] | null = null) {
   const [row] = await sql<
-    { surveyId: string; version: number; publishedAt: string; definition: unknown; changeSummary: VersionComparison | null; invitations: number; responses: number }[]
+    {
+      surveyId: string;
+      version: number;
+      publishedAt: string;
+      definition: SurveyDefinition;
+      changeSummary: VersionComparison | null;
+      invitations: number;
+      responses: number;
+    }[]
   >`
     select v.survey_id as "surveyId", v.version, v.definition, v.change_summary as "changeSummary",
            to_char(v.published_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "publishedAt",
-           (select count(*) from invitations i where i.survey_version_id = v.id)::int as invitations,
-           (select count(*) from responses r where r.survey_version_id = v.id and r.status = 'finished')::int as responses
+           (select count(*) from invitations i where i.survey_version_id = v.id and ${inBranchScope(sql, scope, 'i.branch_id')})::int as invitations,
+           (select count(*) from responses r where r.survey_version_id = v.id and r.status = 'finished' and ${inBranchScope(sql, scope, 'r.branch_id')})::int as responses
     from survey_versions v
     where v.survey_id = ${surveyId} and v.version = ${version}`;
   if (!row) {

@@ -1,9 +1,9 @@
 // Credentials for browser tests: staff pages and the staff API need a signed-in user or an API key.
 // The demo data (DEMO_DATA=true in the global setup) has one user per role with a known password.
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../../api/src/demo/seed.ts';
 
-export type Role = 'admin' | 'quality_manager' | 'branch_manager' | 'executive';
+export type Role = 'admin' | 'quality_manager' | 'branch_manager' | 'regional_manager' | 'executive';
 
 export function demoUser(role: Role) {
   const user = DEMO_USERS.find((u) => u.role === role);
@@ -50,4 +50,13 @@ export async function apiHeaders(request: APIRequestContext, role: Role = 'admin
   const headers = { cookie, 'x-requested-with': 'playwright' };
   cached.set(role, headers);
   return headers;
+}
+
+/** Signs in as a role with the UI language set by its cookie, opens a staff page and waits until it is hydrated. */
+export async function openAs(page: Page, role: Role, locale: 'zh-CN' | 'en', path: string): Promise<void> {
+  await page.context().addCookies([{ name: 'lang', value: locale, url: test.info().project.use.baseURL ?? process.env.E2E_BASE_URL! }]);
+  await signIn(page, role);
+  await page.goto(path);
+  await page.waitForLoadState('networkidle');
+  await expect(page.locator('html')).toHaveAttribute('lang', locale);
 }

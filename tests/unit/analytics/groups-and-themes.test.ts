@@ -1,9 +1,9 @@
 // Pure helpers of the analytics engine: calendar periods (labels, every period between two dates) and
 // comment tokenisation for Chinese and English.
 import { describe, expect, it } from 'vitest';
-import { parseFinishedAt } from '../../../api/src/analytics/import.queries.ts';
-import { nextPeriod, periodLabel, periodStart, periodsBetween } from '../../../api/src/analytics/groups.ts';
-import { ThemeCounter, termsOf, tokenize } from '../../../api/src/analytics/text-themes.ts';
+import { parseFinishedAt } from '../../../api/src/responses/import.queries.ts';
+import { nextPeriod, periodLabel, periodStart, periodsBetween } from '../../../api/src/analytics/engine/groups.ts';
+import { ThemeCounter, termsOf, tokenize } from '../../../api/src/analytics/engine/text-themes.ts';
 
 describe('periods', () => {
   it('starts weeks on Monday and labels them by ISO week, across a year boundary', () => {
@@ -25,7 +25,7 @@ describe('periods', () => {
 
 describe('comment terms', () => {
   it('drops stop words, punctuation and numbers, and pairs neighbouring words', () => {
-    expect(tokenize('The car was dirty, 2 hours late!').filter(Boolean)).toEqual(['car', 'dirty', 'hours', 'late']);
+    expect(tokenize('The car was dirty, 2 hours late!').filter(Boolean)).toEqual(['car', 'dirty', 'hour', 'late']);
     const en = termsOf('Friendly staff and a very clean car');
     expect([...en.phrases]).toEqual(['friendly staff', 'clean car']);
     const zh = termsOf('押金迟迟不退');

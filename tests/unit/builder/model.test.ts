@@ -1,7 +1,7 @@
 // The builder's edits (web/src/lib/builder/model.ts): the same functions run in the browser and in the
 // page's form actions, so a form posted without JavaScript edits the draft exactly as a click does.
 import { describe, expect, it } from 'vitest';
-import { validateSurveyDefinition, type SurveyDefinition } from '@rs/api/surveys/definition/index';
+import { validateSurveyDefinition, type SurveyDefinition } from '@rs/survey-definition';
 import { applyField, applyFields, applyOp, fieldEntries, issueField } from '../../../web/src/lib/builder/model.ts';
 import { miniPostRental } from '../../support/fixtures/definitions.ts';
 
@@ -117,7 +117,10 @@ describe('structural edits', () => {
     applyOp(def, 'add-page');
     expect(ids(def)).toEqual([['q_nps', 'q_why', 'q_csat', 'q_pickup'], ['q_text']]);
     expect(applyOp(def, 'move|pages.0.questions.3|1')).toMatchObject({ focus: 'pages.1.questions.0', message: { key: 'moved', params: { n: 1, of: 2 } } });
-    expect(ids(def)).toEqual([['q_nps', 'q_why', 'q_csat'], ['q_pickup', 'q_text']]);
+    expect(ids(def)).toEqual([
+      ['q_nps', 'q_why', 'q_csat'],
+      ['q_pickup', 'q_text'],
+    ]);
     expect(applyOp(def, 'move|pages.0.questions.0|-1')).toEqual({});
     applyOp(def, 'move|pages.0.questions.1|-1');
     expect(ids(def)[0]).toEqual(['q_why', 'q_nps', 'q_csat']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConstantVariableError, correlationFromSums } from '../../../api/src/analytics/statistics/index.ts';
+import { ConstantVariableError, correlationFromSums } from '../../../api/src/analytics/engine/statistics/index.ts';
 import { correlatedData, correlationMatrix, sumsOf } from './random.ts';
 
 describe('correlationFromSums', () => {
@@ -16,7 +16,12 @@ describe('correlationFromSums', () => {
   });
 
   it('gives sample SDs (n − 1) and reads only the upper triangle', () => {
-    const rows = [[1, 2, 0], [2, 4, 1], [3, 7, 1], [4, 7, 0]];
+    const rows = [
+      [1, 2, 0],
+      [2, 4, 1],
+      [3, 7, 1],
+      [4, 7, 0],
+    ];
     const sums = sumsOf(rows);
     const upperOnly = sums.crossProducts.map((row, i) => row.map((v, j) => (j >= i ? v : 0)));
     const result = correlationFromSums({ ...sums, crossProducts: upperOnly });
@@ -28,7 +33,11 @@ describe('correlationFromSums', () => {
   });
 
   it('throws ConstantVariableError naming a constant variable', () => {
-    const rows = [[1, 3, 5], [2, 3, 6], [4, 3, 8]];
+    const rows = [
+      [1, 3, 5],
+      [2, 3, 6],
+      [4, 3, 8],
+    ];
     expect(() => correlationFromSums(sumsOf(rows))).toThrow(ConstantVariableError);
     try {
       correlationFromSums(sumsOf(rows));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csiScore, dimensionScore, rescaleTo100 } from '../../../api/src/analytics/statistics/index.ts';
+import { csiScore, dimensionScore, rescaleTo100 } from '../../../api/src/analytics/engine/statistics/index.ts';
 
 describe('rescaleTo100', () => {
   it('maps min…max onto 0–100', () => {
@@ -12,15 +12,19 @@ describe('rescaleTo100', () => {
 
 describe('dimensionScore', () => {
   it('averages item scores equally, or by item weight, ignoring items without data', () => {
-    expect(dimensionScore([
-      { dimensionId: 'a', n: 10, meanRescaled: 80 },
-      { dimensionId: 'a', n: 8, meanRescaled: 60 },
-      { dimensionId: 'a', n: 0, meanRescaled: null },
-    ])).toBe(70); // not weighted by n (that would be 71.1)
-    expect(dimensionScore([
-      { dimensionId: 'a', n: 10, meanRescaled: 80, itemWeight: 3 },
-      { dimensionId: 'a', n: 8, meanRescaled: 60, itemWeight: 1 },
-    ])).toBe(75);
+    expect(
+      dimensionScore([
+        { dimensionId: 'a', n: 10, meanRescaled: 80 },
+        { dimensionId: 'a', n: 8, meanRescaled: 60 },
+        { dimensionId: 'a', n: 0, meanRescaled: null },
+      ]),
+    ).toBe(70); // not weighted by n (that would be 71.1)
+    expect(
+      dimensionScore([
+        { dimensionId: 'a', n: 10, meanRescaled: 80, itemWeight: 3 },
+        { dimensionId: 'a', n: 8, meanRescaled: 60, itemWeight: 1 },
+      ]),
+    ).toBe(75);
     expect(dimensionScore([{ dimensionId: 'a', n: 0, meanRescaled: null }])).toBeNull();
   });
 });

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  normalCdf,
-  normalQuantile,
-  normalTwoSidedP,
-  studentTCdf,
-  studentTTwoSidedP,
-  erf,
-} from '../../../api/src/analytics/statistics/index.ts';
+import { normalCdf, normalQuantile, normalTwoSidedP, studentTCdf, studentTTwoSidedP, erf } from '../../../api/src/analytics/engine/statistics/index.ts';
 
 const relativeError = (actual: number, expected: number) => Math.abs(actual / expected - 1);
 

@@ -9,7 +9,7 @@ import {
   relativeWeights,
   shapleyLmg,
   standardisedBetas,
-} from '../../../api/src/analytics/statistics/index.ts';
+} from '../../../api/src/analytics/engine/statistics/index.ts';
 import { MTCARS } from './mtcars.ts';
 import { correlatedData, correlationMatrix, sumsOf } from './random.ts';
 
@@ -92,7 +92,10 @@ function bruteForceLmg(C: number[][], p: number): number[] {
 }
 
 describe('shapleyLmg', () => {
-  for (const [p, seed] of [[4, 101], [6, 202]] as const) {
+  for (const [p, seed] of [
+    [4, 101],
+    [6, 202],
+  ] as const) {
     it(`equals the average over all ${p}! orderings (random correlated data, p = ${p}), and Σ LMG = R²`, () => {
       const C = correlationMatrix(correlatedData(seed, 400, p));
       const R = C.slice(1).map((row) => row.slice(1));
@@ -103,7 +106,13 @@ describe('shapleyLmg', () => {
       // The drivers differ: a wrong subset weighting would not reproduce this spread.
       expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(0.01);
       const total = result.weights.reduce((s, w) => s + w, 0);
-      expect(total).toBeCloseTo(bruteRSquared(C, Array.from({ length: p }, (_, j) => j)), 12);
+      expect(total).toBeCloseTo(
+        bruteRSquared(
+          C,
+          Array.from({ length: p }, (_, j) => j),
+        ),
+        12,
+      );
       expect(result.r2).toBeCloseTo(total, 12);
       expect(result.shares.reduce((s, v) => s! + v!, 0)).toBeCloseTo(100, 10);
     });
@@ -121,7 +130,12 @@ describe('shapleyLmg', () => {
 
 describe('driverAnalysis', () => {
   // Uncorrelated drivers: both methods give weight_j = r_j² exactly.
-  const R = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+  const R = [
+    [1, 0, 0, 0],
+    [0, 1, 0, 0],
+    [0, 0, 1, 0],
+    [0, 0, 0, 1],
+  ];
   const r = [0.5, 0.4, -0.2, 0.1];
 
   it('assigns importance–performance quadrants around 100/p and the mean performance', () => {

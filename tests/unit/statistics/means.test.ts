@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanVarianceFromSums, welchTTest } from '../../../api/src/analytics/statistics/index.ts';
+import { meanVarianceFromSums, welchTTest } from '../../../api/src/analytics/engine/statistics/index.ts';
 
 describe('welchTTest', () => {
   it('matches the hand computation', () => {

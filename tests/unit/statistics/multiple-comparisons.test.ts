@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holmAdjust } from '../../../api/src/analytics/statistics/index.ts';
+import { holmAdjust } from '../../../api/src/analytics/engine/statistics/index.ts';
 
 describe('holmAdjust', () => {
   it('matches a hand-worked example, in input order, with the running maximum', () => {

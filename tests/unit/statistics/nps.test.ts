@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { npsDifference, npsFromCounts, weightedNps } from '../../../api/src/analytics/statistics/index.ts';
+import { npsCategory, npsDifference, npsFromCounts, weightedNps } from '../../../api/src/analytics/engine/statistics/index.ts';
+import { npsCategorySql } from '../../../api/src/analytics/engine/nps.queries.ts';
 
-describe('npsFromCounts (statistics.md test vectors)', () => {
+describe('npsFromCounts (docs/statistics.md test vectors)', () => {
   const a = npsFromCounts({ detractors: 20, passives: 30, promoters: 50 });
 
   it('NPS 30, SE 7.8102 for (D, passives, P) = (20, 30, 50)', () => {
@@ -86,5 +87,16 @@ describe('weightedNps', () => {
       score: null,
       se: null,
     });
+  });
+});
+
+describe('npsCategory and its SQL twin', () => {
+  it('9–10 promoter, 7–8 passive, 0–6 detractor', () => {
+    const byScore = Array.from({ length: 11 }, (_, score) => npsCategory(score));
+    expect(byScore).toEqual([...Array(7).fill('detractor'), 'passive', 'passive', 'promoter', 'promoter']);
+  });
+
+  it('the SQL fragment uses the same limits and leaves no score uncategorised', () => {
+    expect(npsCategorySql('x')).toBe("(case when x >= 9 then 'promoter' when x >= 7 then 'passive' when x is not null then 'detractor' end)");
   });
 });

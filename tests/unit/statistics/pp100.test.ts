@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pp100FromCounts } from '../../../api/src/analytics/statistics/index.ts';
+import { pp100FromCounts } from '../../../api/src/analytics/engine/statistics/index.ts';
 
 describe('pp100FromCounts', () => {
   it('computes PP100, incidence and SE from SQL-style sums', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csatFromCounts, twoProportionZTest, wilsonInterval } from '../../../api/src/analytics/statistics/index.ts';
+import { csatFromCounts, twoProportionZTest, wilsonInterval } from '../../../api/src/analytics/engine/statistics/index.ts';
 
 describe('wilsonInterval', () => {
   it('reproduces Newcombe (1998), 81/263 → 0.2553 to 0.3662', () => {

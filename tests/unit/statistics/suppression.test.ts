@@ -7,7 +7,7 @@ import {
   csatFromCounts,
   npsFromCounts,
   pp100FromCounts,
-} from '../../../api/src/analytics/statistics/index.ts';
+} from '../../../api/src/analytics/engine/statistics/index.ts';
 
 describe('applyMinN', () => {
   it('keeps counts but nulls scores below the default minN of 5', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveN, postStratificationWeights, weightSums, weightedMean } from '../../../api/src/analytics/statistics/index.ts';
+import { effectiveN, postStratificationWeights, weightSums, weightedMean } from '../../../api/src/analytics/engine/statistics/index.ts';
 
 describe('post-stratification', () => {
   const weights = postStratificationWeights([

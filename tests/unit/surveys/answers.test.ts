@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fromAnswerRows,
-  toAnswerRows,
-  validateAnswers,
-  type AnswerFault,
-  type AnswerRow,
-} from '@rs/api/surveys/definition/index';
+import { fromAnswerRows, toAnswerRows, validateAnswers, type AnswerFault, type AnswerRow } from '@rs/survey-definition';
 import { base, parse, variant } from './fixtures.ts';
 
 const def = base();

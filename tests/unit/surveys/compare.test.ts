@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions } from '@rs/api/surveys/definition/index';
+import { compareVersions } from '@rs/survey-definition';
 import { base, parse, t, variant } from './fixtures.ts';
 
 const prev = base();
@@ -32,18 +32,22 @@ describe('compareVersions', () => {
   });
 
   it('a removed question breaks comparability (path in the previous version)', () => {
-    const r = compareVersions(prev, next((d) => d.pages[1].questions.splice(2, 1))); // q_short
+    const r = compareVersions(
+      prev,
+      next((d) => d.pages[1].questions.splice(2, 1)),
+    ); // q_short
     expect(r.removed).toEqual([{ kind: 'question', id: 'q_short', path: 'pages.1.questions.2' }]);
     expect(r.breaksComparability).toBe(true);
     expect(r.warnings).toEqual([{ path: 'pages.1.questions.2', message: expect.stringContaining('"q_short" was removed') }]);
     // q_long moved up one place: reported as a position change, not a break
-    expect(r.changed).toEqual([
-      { kind: 'question', id: 'q_long', path: 'pages.1.questions.2', fields: ['position'], breaksComparability: false },
-    ]);
+    expect(r.changed).toEqual([{ kind: 'question', id: 'q_long', path: 'pages.1.questions.2', fields: ['position'], breaksComparability: false }]);
   });
 
   it('a changed scale breaks comparability', () => {
-    const r = compareVersions(prev, next((d) => (d.pages[0].questions[2].max = 5)));
+    const r = compareVersions(
+      prev,
+      next((d) => (d.pages[0].questions[2].max = 5)),
+    );
     expect(r.breaksComparability).toBe(true);
     expect(r.changed).toEqual([{ kind: 'question', id: 'q_rating', path: 'pages.0.questions.2', fields: ['scale'], breaksComparability: true }]);
     expect(r.warnings[0]).toEqual({ path: 'pages.0.questions.2.max', message: expect.stringContaining('1–7 → 1–5') });
@@ -61,14 +65,18 @@ describe('compareVersions', () => {
   });
 
   it('a removed matrix item or choice breaks comparability; the question is marked changed', () => {
-    const items = compareVersions(prev, next((d) => d.pages[1].questions[1].items.splice(2, 1)));
+    const items = compareVersions(
+      prev,
+      next((d) => d.pages[1].questions[1].items.splice(2, 1)),
+    );
     expect(items.removed).toEqual([{ kind: 'item', id: 'clean', questionId: 'q_matrix', path: 'pages.1.questions.1.items.2' }]);
     expect(items.breaksComparability).toBe(true);
-    expect(items.changed).toEqual([
-      { kind: 'question', id: 'q_matrix', path: 'pages.1.questions.1', fields: ['options'], breaksComparability: true },
-    ]);
+    expect(items.changed).toEqual([{ kind: 'question', id: 'q_matrix', path: 'pages.1.questions.1', fields: ['options'], breaksComparability: true }]);
 
-    const choices = compareVersions(prev, next((d) => delete d.pages[1].questions[0].noProblem));
+    const choices = compareVersions(
+      prev,
+      next((d) => delete d.pages[1].questions[0].noProblem),
+    );
     expect(choices.removed).toEqual([{ kind: 'choice', id: 'none', questionId: 'q_problems', path: 'pages.1.questions.0.noProblem' }]);
     expect(choices.breaksComparability).toBe(true);
   });

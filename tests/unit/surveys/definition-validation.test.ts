@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { surveyDefinitionSchema, validateSurveyDefinition } from '@rs/api/surveys/definition/index';
+import { surveyDefinitionSchema, validateSurveyDefinition } from '@rs/survey-definition';
 import { baseInput, issuesOf, parse, t, variant } from './fixtures.ts';
 
 /** Exactly one issue, at this path, whose message contains `text`. */
@@ -41,38 +41,86 @@ describe('a valid definition', () => {
   it('accepts an id of 64 characters and rejects 65', () => {
     const id64 = 'q' + 'x'.repeat(63);
     expect(issuesOf(variant((d) => (d.pages[1].questions[3].id = id64)))).toEqual([]);
-    expectOnly(variant((d) => (d.pages[1].questions[3].id = id64 + 'x')), 'pages.1.questions.3.id', 'Must match');
+    expectOnly(
+      variant((d) => (d.pages[1].questions[3].id = id64 + 'x')),
+      'pages.1.questions.3.id',
+      'Must match',
+    );
   });
 
   it('rejects ids that are not lower-case identifiers', () => {
-    expectOnly(variant((d) => (d.pages[0].questions[3].choices[1].id = 'B')), 'pages.0.questions.3.choices.1.id', 'Must match');
-    expectOnly(variant((d) => (d.pages[0].id = '1st')), 'pages.0.id', 'Must match');
-    expectOnly(variant((d) => (d.pages[1].questions[1].items[2].id = 'pick-up')), 'pages.1.questions.1.items.2.id', 'Must match');
+    expectOnly(
+      variant((d) => (d.pages[0].questions[3].choices[1].id = 'B')),
+      'pages.0.questions.3.choices.1.id',
+      'Must match',
+    );
+    expectOnly(
+      variant((d) => (d.pages[0].id = '1st')),
+      'pages.0.id',
+      'Must match',
+    );
+    expectOnly(
+      variant((d) => (d.pages[1].questions[1].items[2].id = 'pick-up')),
+      'pages.1.questions.1.items.2.id',
+      'Must match',
+    );
   });
 });
 
 describe('duplicate ids', () => {
   it('question ids across pages', () => {
-    expectOnly(variant((d) => (d.pages[1].questions[0].id = 'q_nps')), 'pages.1.questions.0.id', 'Duplicate question id "q_nps"');
+    expectOnly(
+      variant((d) => (d.pages[1].questions[0].id = 'q_nps')),
+      'pages.1.questions.0.id',
+      'Duplicate question id "q_nps"',
+    );
   });
   it('page ids', () => {
-    expectOnly(variant((d) => (d.pages[1].id = 'p1')), 'pages.1.id', 'Duplicate page id "p1"');
+    expectOnly(
+      variant((d) => (d.pages[1].id = 'p1')),
+      'pages.1.id',
+      'Duplicate page id "p1"',
+    );
   });
   it('a question id equal to a page id', () => {
-    expectOnly(variant((d) => (d.pages[1].questions[3].id = 'p1')), 'pages.1.questions.3.id', 'already the id of a page');
+    expectOnly(
+      variant((d) => (d.pages[1].questions[3].id = 'p1')),
+      'pages.1.questions.3.id',
+      'already the id of a page',
+    );
   });
   it('choices within a question (also other / noProblem), but not across questions', () => {
-    expectOnly(variant((d) => (d.pages[0].questions[3].choices[1].id = 'a')), 'pages.0.questions.3.choices.1.id', 'Duplicate choice id "a"');
-    expectOnly(variant((d) => (d.pages[0].questions[4].other.id = 'c')), 'pages.0.questions.4.other.id', 'Duplicate choice id "c"');
-    expectOnly(variant((d) => (d.pages[1].questions[0].noProblem.id = 'wait')), 'pages.1.questions.0.noProblem.id', 'Duplicate choice id "wait"');
+    expectOnly(
+      variant((d) => (d.pages[0].questions[3].choices[1].id = 'a')),
+      'pages.0.questions.3.choices.1.id',
+      'Duplicate choice id "a"',
+    );
+    expectOnly(
+      variant((d) => (d.pages[0].questions[4].other.id = 'c')),
+      'pages.0.questions.4.other.id',
+      'Duplicate choice id "c"',
+    );
+    expectOnly(
+      variant((d) => (d.pages[1].questions[0].noProblem.id = 'wait')),
+      'pages.1.questions.0.noProblem.id',
+      'Duplicate choice id "wait"',
+    );
     // q_single and q_multi both have choices "a" and "b": fine
     expect(issuesOf(baseInput())).toEqual([]);
   });
   it('matrix items', () => {
-    expectOnly(variant((d) => (d.pages[1].questions[1].items[2].id = 'speed')), 'pages.1.questions.1.items.2.id', 'Duplicate item id "speed"');
+    expectOnly(
+      variant((d) => (d.pages[1].questions[1].items[2].id = 'speed')),
+      'pages.1.questions.1.items.2.id',
+      'Duplicate item id "speed"',
+    );
   });
   it('dimensions', () => {
-    expectOnly(variant((d) => (d.dimensions[1].id = 'pickup')), 'dimensions.1.id', 'Duplicate dimension id "pickup"');
+    expectOnly(
+      variant((d) => (d.dimensions[1].id = 'pickup')),
+      'dimensions.1.id',
+      'Duplicate dimension id "pickup"',
+    );
   });
 });
 
@@ -89,7 +137,12 @@ describe('logic references', () => {
           (d.pages[1].questions[3].visibleIf = {
             all: [
               { question: 'q_nps', op: 'gte', value: 9 },
-              { any: [{ question: 'q_csat', op: 'answered' }, { question: 'q_gone', op: 'answered' }] },
+              {
+                any: [
+                  { question: 'q_csat', op: 'answered' },
+                  { question: 'q_gone', op: 'answered' },
+                ],
+              },
             ],
           }),
       ),
@@ -195,9 +248,7 @@ describe('logic references', () => {
   });
 
   it('matrix items in logic', () => {
-    expect(
-      issuesOf(variant((d) => (d.pages[1].questions[3].visibleIf = { question: 'q_matrix', item: 'staff', op: 'lte', value: 2 }))),
-    ).toEqual([]);
+    expect(issuesOf(variant((d) => (d.pages[1].questions[3].visibleIf = { question: 'q_matrix', item: 'staff', op: 'lte', value: 2 })))).toEqual([]);
     expectOnly(
       variant((d) => (d.pages[1].questions[3].visibleIf = { question: 'q_matrix', item: 'nope', op: 'lte', value: 2 })),
       'pages.1.questions.3.visibleIf.item',
@@ -216,7 +267,11 @@ describe('logic references', () => {
       'pages.1.questions.3.visibleIf.value',
       'Expected a value',
     );
-    expectOnly(variant((d) => (d.pages[1].questions[3].visibleIf = { any: [] })), 'pages.1.questions.3.visibleIf.any', '');
+    expectOnly(
+      variant((d) => (d.pages[1].questions[3].visibleIf = { any: [] })),
+      'pages.1.questions.3.visibleIf.any',
+      '',
+    );
     expect(issuesOf(variant((d) => (d.pages[1].questions[3].visibleIf = { question: 'q_nps', op: 'between', value: 1 })))[0].path).toBe(
       'pages.1.questions.3.visibleIf.op',
     );
@@ -225,11 +280,31 @@ describe('logic references', () => {
 
 describe('dimensions', () => {
   it('unknown question, unknown item, missing item, wrong type, item on a non-matrix', () => {
-    expectOnly(variant((d) => (d.dimensions[0].items[0].questionId = 'q_x')), 'dimensions.0.items.0.questionId', 'Unknown question id "q_x"');
-    expectOnly(variant((d) => (d.dimensions[0].items[1].itemId = 'nope')), 'dimensions.0.items.1.itemId', 'Unknown item id "nope"');
-    expectOnly(variant((d) => delete d.dimensions[0].items[0].itemId), 'dimensions.0.items.0.itemId', 'choose the item');
-    expectOnly(variant((d) => (d.dimensions[1].items[0] = { questionId: 'q_nps' })), 'dimensions.1.items.0.questionId', 'is nps');
-    expectOnly(variant((d) => (d.dimensions[1].items[0].itemId = 'speed')), 'dimensions.1.items.0.itemId', 'not a matrix question');
+    expectOnly(
+      variant((d) => (d.dimensions[0].items[0].questionId = 'q_x')),
+      'dimensions.0.items.0.questionId',
+      'Unknown question id "q_x"',
+    );
+    expectOnly(
+      variant((d) => (d.dimensions[0].items[1].itemId = 'nope')),
+      'dimensions.0.items.1.itemId',
+      'Unknown item id "nope"',
+    );
+    expectOnly(
+      variant((d) => delete d.dimensions[0].items[0].itemId),
+      'dimensions.0.items.0.itemId',
+      'choose the item',
+    );
+    expectOnly(
+      variant((d) => (d.dimensions[1].items[0] = { questionId: 'q_nps' })),
+      'dimensions.1.items.0.questionId',
+      'is nps',
+    );
+    expectOnly(
+      variant((d) => (d.dimensions[1].items[0].itemId = 'speed')),
+      'dimensions.1.items.0.itemId',
+      'not a matrix question',
+    );
   });
 
   it('an item may belong to one dimension only', () => {
@@ -241,8 +316,16 @@ describe('dimensions', () => {
   });
 
   it('negative weights', () => {
-    expectOnly(variant((d) => (d.dimensions[0].weight = -1)), 'dimensions.0.weight', 'must not be negative');
-    expectOnly(variant((d) => (d.dimensions[0].items[1].weight = -0.5)), 'dimensions.0.items.1.weight', 'must not be negative');
+    expectOnly(
+      variant((d) => (d.dimensions[0].weight = -1)),
+      'dimensions.0.weight',
+      'must not be negative',
+    );
+    expectOnly(
+      variant((d) => (d.dimensions[0].items[1].weight = -0.5)),
+      'dimensions.0.items.1.weight',
+      'must not be negative',
+    );
   });
 
   it('all-zero weights (one zero is fine)', () => {
@@ -266,15 +349,31 @@ describe('dimensions', () => {
   });
 
   it('a dimension needs at least one item', () => {
-    expectOnly(variant((d) => (d.dimensions[1].items = [])), 'dimensions.1.items', '');
+    expectOnly(
+      variant((d) => (d.dimensions[1].items = [])),
+      'dimensions.1.items',
+      '',
+    );
   });
 });
 
 describe('outcomes', () => {
   it('unknown and wrongly typed outcome questions', () => {
-    expectOnly(variant((d) => (d.outcomes.recommend = 'q_x')), 'outcomes.recommend', 'Unknown question id "q_x"');
-    expectOnly(variant((d) => (d.outcomes.recommend = 'q_csat')), 'outcomes.recommend', 'must be an nps question');
-    expectOnly(variant((d) => (d.outcomes.overall = 'q_nps')), 'outcomes.overall', 'csat or rating');
+    expectOnly(
+      variant((d) => (d.outcomes.recommend = 'q_x')),
+      'outcomes.recommend',
+      'Unknown question id "q_x"',
+    );
+    expectOnly(
+      variant((d) => (d.outcomes.recommend = 'q_csat')),
+      'outcomes.recommend',
+      'must be an nps question',
+    );
+    expectOnly(
+      variant((d) => (d.outcomes.overall = 'q_nps')),
+      'outcomes.overall',
+      'csat or rating',
+    );
     expect(issuesOf(variant((d) => (d.outcomes.overall = 'q_rating')))).toEqual([]);
     expect(issuesOf(variant((d) => (d.outcomes = {})))).toEqual([]);
   });
@@ -282,10 +381,26 @@ describe('outcomes', () => {
 
 describe('texts and locales', () => {
   it('a text missing in the default locale', () => {
-    expectOnly(variant((d) => delete d.pages[0].questions[3].choices[1].text.en), 'pages.0.questions.3.choices.1.text', 'default locale (en)');
-    expectOnly(variant((d) => (d.dimensions[0].name = { 'zh-CN': '取车' })), 'dimensions.0.name', 'default locale (en)');
-    expectOnly(variant((d) => (d.title.en = '   ')), 'title', 'default locale (en)');
-    expectOnly(variant((d) => (d.pages[1].questions[1].items[1].text = { 'zh-CN': '员工' })), 'pages.1.questions.1.items.1.text', 'default locale');
+    expectOnly(
+      variant((d) => delete d.pages[0].questions[3].choices[1].text.en),
+      'pages.0.questions.3.choices.1.text',
+      'default locale (en)',
+    );
+    expectOnly(
+      variant((d) => (d.dimensions[0].name = { 'zh-CN': '取车' })),
+      'dimensions.0.name',
+      'default locale (en)',
+    );
+    expectOnly(
+      variant((d) => (d.title.en = '   ')),
+      'title',
+      'default locale (en)',
+    );
+    expectOnly(
+      variant((d) => (d.pages[1].questions[1].items[1].text = { 'zh-CN': '员工' })),
+      'pages.1.questions.1.items.1.text',
+      'default locale',
+    );
   });
 
   it('another locale missing is fine; the default locale decides', () => {
@@ -302,9 +417,21 @@ describe('texts and locales', () => {
   });
 
   it('the default locale must be listed; locales unique; only supported locales', () => {
-    expectOnly(variant((d) => (d.locales = ['zh-CN'])), 'defaultLocale', 'The default locale en must be one of');
-    expectOnly(variant((d) => (d.locales = ['en', 'zh-CN', 'en'])), 'locales.2', 'listed twice');
-    expectOnly(variant((d) => (d.title.fr = 'Enquête')), 'title', 'fr');
+    expectOnly(
+      variant((d) => (d.locales = ['zh-CN'])),
+      'defaultLocale',
+      'The default locale en must be one of',
+    );
+    expectOnly(
+      variant((d) => (d.locales = ['en', 'zh-CN', 'en'])),
+      'locales.2',
+      'listed twice',
+    );
+    expectOnly(
+      variant((d) => (d.title.fr = 'Enquête')),
+      'title',
+      'fr',
+    );
   });
 
   it('unknown placeholders, with the locale in the path', () => {
@@ -319,15 +446,35 @@ describe('texts and locales', () => {
 
 describe('question shapes', () => {
   it('rating scales out of range', () => {
-    expectOnly(variant((d) => (d.pages[0].questions[2].max = 11)), 'pages.0.questions.2.max', '<=10');
-    expectOnly(variant((d) => (d.pages[0].questions[2].max = 1)), 'pages.0.questions.2.max', '>=2');
-    expectOnly(variant((d) => (d.pages[0].questions[2].max = 4.5)), 'pages.0.questions.2.max', 'int');
-    expectOnly(variant((d) => (d.pages[1].questions[1].max = 12)), 'pages.1.questions.1.max', '<=10');
+    expectOnly(
+      variant((d) => (d.pages[0].questions[2].max = 11)),
+      'pages.0.questions.2.max',
+      '<=10',
+    );
+    expectOnly(
+      variant((d) => (d.pages[0].questions[2].max = 1)),
+      'pages.0.questions.2.max',
+      '>=2',
+    );
+    expectOnly(
+      variant((d) => (d.pages[0].questions[2].max = 4.5)),
+      'pages.0.questions.2.max',
+      'int',
+    );
+    expectOnly(
+      variant((d) => (d.pages[1].questions[1].max = 12)),
+      'pages.1.questions.1.max',
+      '<=10',
+    );
     expect(issuesOf(variant((d) => (d.pages[0].questions[2].max = 10)))).toEqual([]);
   });
 
   it('unknown question type', () => {
-    expectOnly(variant((d) => (d.pages[0].questions[1].type = 'slider')), 'pages.0.questions.1.type', 'discriminator');
+    expectOnly(
+      variant((d) => (d.pages[0].questions[1].type = 'slider')),
+      'pages.0.questions.1.type',
+      'discriminator',
+    );
   });
 
   it('unknown keys are rejected (typos must not silently drop logic)', () => {
@@ -338,8 +485,16 @@ describe('question shapes', () => {
   });
 
   it('text maxLength is capped at 5000; maxChoices at the number of options', () => {
-    expectOnly(variant((d) => (d.pages[1].questions[3].maxLength = 5001)), 'pages.1.questions.3.maxLength', '<=5000');
-    expectOnly(variant((d) => (d.pages[0].questions[4].maxChoices = 5)), 'pages.0.questions.4.maxChoices', 'more than the 4 choices');
+    expectOnly(
+      variant((d) => (d.pages[1].questions[3].maxLength = 5001)),
+      'pages.1.questions.3.maxLength',
+      '<=5000',
+    );
+    expectOnly(
+      variant((d) => (d.pages[0].questions[4].maxChoices = 5)),
+      'pages.0.questions.4.maxChoices',
+      'more than the 4 choices',
+    );
     expect(issuesOf(variant((d) => (d.pages[0].questions[4].maxChoices = 4)))).toEqual([]);
   });
 
@@ -350,10 +505,10 @@ describe('question shapes', () => {
       'dimensions.0.items.0.questionId',
       'dimensions.0.items.1.questionId',
     ]);
-    expect(issuesOf(variant((d) => (d.pages = [])))[0]).toEqual({ path: 'pages', message: expect.stringContaining('>=1') });
+    expect(issuesOf(variant((d) => (d.pages = [])))[0]).toEqual({ path: 'pages', code: 'too_few_items', params: { minimum: 1 }, message: expect.any(String) });
   });
 
   it('not an object at all', () => {
-    expect(validateSurveyDefinition(null)).toEqual({ ok: false, issues: [{ path: '', message: expect.any(String) }] });
+    expect(validateSurveyDefinition(null)).toEqual({ ok: false, issues: [{ path: '', code: 'expected_object', params: {}, message: expect.any(String) }] });
   });
 });

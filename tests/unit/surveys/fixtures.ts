@@ -1,9 +1,4 @@
-import {
-  validateSurveyDefinition,
-  type LocalizedText,
-  type SurveyDefinition,
-  type SurveyDefinitionInput,
-} from '@rs/api/surveys/definition/index';
+import { validateSurveyDefinition, type LocalizedText, type SurveyDefinition, type SurveyDefinitionInput } from '@rs/survey-definition';
 
 export const t = (en: string, zh = `${en}（中）`): LocalizedText => ({ en, 'zh-CN': zh });
 

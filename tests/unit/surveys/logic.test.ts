@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  evaluateCondition,
-  isVisible,
-  pruneHiddenAnswers,
-  visiblePages,
-  visibleQuestionIds,
-  type Condition,
-} from '@rs/api/surveys/definition/index';
+import { evaluateCondition, isVisible, pruneHiddenAnswers, visiblePages, visibleQuestionIds, type Condition } from '@rs/survey-definition';
 import { base, parse, t, variant } from './fixtures.ts';
 
 /** Visibility of q_long (last question) under `condition`, given `answers`. */
@@ -111,7 +104,12 @@ describe('all / any groups', () => {
   const detractorWithProblem: Condition = {
     all: [
       { question: 'q_nps', op: 'lte', value: 6 },
-      { any: [{ question: 'q_csat', op: 'lte', value: 2 }, { question: 'q_single', op: 'eq', value: 'other' }] },
+      {
+        any: [
+          { question: 'q_csat', op: 'lte', value: 2 },
+          { question: 'q_single', op: 'eq', value: 'other' },
+        ],
+      },
     ],
   };
   it.each([
@@ -128,8 +126,18 @@ describe('all / any groups', () => {
   it('any of all-groups', () => {
     const c: Condition = {
       any: [
-        { all: [{ question: 'q_nps', op: 'gte', value: 9 }, { question: 'q_csat', op: 'eq', value: 5 }] },
-        { all: [{ question: 'q_nps', op: 'lte', value: 6 }, { question: 'q_csat', op: 'lte', value: 2 }] },
+        {
+          all: [
+            { question: 'q_nps', op: 'gte', value: 9 },
+            { question: 'q_csat', op: 'eq', value: 5 },
+          ],
+        },
+        {
+          all: [
+            { question: 'q_nps', op: 'lte', value: 6 },
+            { question: 'q_csat', op: 'lte', value: 2 },
+          ],
+        },
       ],
     };
     expect(shows(c, { q_nps: 10, q_csat: 5 })).toBe(true);

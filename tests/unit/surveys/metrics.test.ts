@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countProblems, dimensionItems, metricQuestions, noProblemChoiceId, type ProblemsQuestion } from '@rs/api/surveys/definition/index';
+import { countProblems, dimensionItems, metricQuestions, noProblemChoiceId, type ProblemsQuestion } from '@rs/survey-definition';
 import { base, parse, t, variant } from './fixtures.ts';
 
 describe('dimensionItems', () => {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  PIPING_PLACEHOLDERS,
-  findPlaceholders,
-  localize,
-  pipeLocalized,
-  pipeText,
-  type PipingFacts,
-} from '@rs/api/surveys/definition/index';
+import { PIPING_PLACEHOLDERS, findPlaceholders, localize, pipeLocalized, pipeText, type PipingFacts } from '@rs/survey-definition';
 
 const facts: PipingFacts = {
   customer: { name: '王芳' },
@@ -28,9 +21,7 @@ describe('placeholders', () => {
 
 describe('pipeText', () => {
   it('fills strings and localized facts', () => {
-    expect(pipeText('您好{customer.name}，欢迎再次光临{branch.name}（{branch.city}）', facts, 'zh-CN')).toBe(
-      '您好王芳，欢迎再次光临浦东机场店（上海）',
-    );
+    expect(pipeText('您好{customer.name}，欢迎再次光临{branch.name}（{branch.city}）', facts, 'zh-CN')).toBe('您好王芳，欢迎再次光临浦东机场店（上海）');
     expect(pipeText('Your {rental.vehicleClass} from {branch.name}', facts, 'en')).toBe('Your SUV from Pudong Airport');
     expect(pipeText('{branch.name}', facts, 'zh-TW')).toBe('浦東機場店');
   });
@@ -63,9 +54,7 @@ describe('pipeText', () => {
   });
 
   it('accepts Date objects', () => {
-    expect(pipeText('{rental.returnedAt}', { rental: { returnedAt: new Date('2024-05-03T06:30:00Z') } }, 'en', { timeZone: 'UTC' })).toContain(
-      '6:30',
-    );
+    expect(pipeText('{rental.returnedAt}', { rental: { returnedAt: new Date('2024-05-03T06:30:00Z') } }, 'en', { timeZone: 'UTC' })).toContain('6:30');
   });
 
   it('leaves missing or unknown placeholders out cleanly', () => {

@@ -9,7 +9,7 @@ import {
   validateSurveyDefinition,
   visibleQuestionIds,
   type SurveyDefinition,
-} from '@rs/api/surveys/definition/index';
+} from '@rs/survey-definition';
 import { templates } from '../../../survey-templates/index.ts';
 import postRentalJson from '../../../survey-templates/post-rental.json' with { type: 'json' };
 import rideJson from '../../../survey-templates/ride-hailing.json' with { type: 'json' };
@@ -38,9 +38,7 @@ describe('every template', () => {
     expect(def.locales).toEqual(expect.arrayContaining(['zh-CN', 'en']));
     const texts = collectTexts(def);
     expect(texts.length).toBeGreaterThan(20);
-    const missing = texts.flatMap(({ path, text }) =>
-      def.locales.filter((l) => !text[l] || text[l]!.trim() === '').map((l) => `${path}.${l}`),
-    );
+    const missing = texts.flatMap(({ path, text }) => def.locales.filter((l) => !text[l] || text[l]!.trim() === '').map((l) => `${path}.${l}`));
     expect(missing).toEqual([]);
   });
 
@@ -80,9 +78,7 @@ describe('post-rental', () => {
       expect.arrayContaining(['counter_wait', 'vehicle_not_clean', 'vehicle_damage', 'unexpected_fees', 'deposit_issue', 'wrong_class']),
     );
     expect(q.noProblem?.id).toBe('no_problem');
-    expect(codes(validateAnswers(def, { q_problems: { choices: ['no_problem', 'deposit_issue'] } }, { final: false }))).toEqual([
-      'no_problem_exclusive',
-    ]);
+    expect(codes(validateAnswers(def, { q_problems: { choices: ['no_problem', 'deposit_issue'] } }, { final: false }))).toEqual(['no_problem_exclusive']);
   });
 
   it('pipes branch, vehicle class and return date into the greeting, in every locale', () => {

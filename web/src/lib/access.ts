@@ -1,20 +1,15 @@
 // The signed-in staff member as the web app sees it (from GET /api/auth/me), and what their role may do.
-export type Role = 'admin' | 'quality_manager' | 'branch_manager' | 'executive';
+import type { Me } from '@rs/api/contract';
+import { safeRedirectTarget } from './safe-redirect';
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  permissions: string[];
-  branches: { id: string; code: string; name: string }[] | null;
-  maskContacts: boolean;
-}
+export type SessionUser = Me;
+export type Role = Me['role'];
+export type Permission = Me['permissions'][number];
 
 export const SESSION_COOKIE = 'rs_session';
 
 /** True when the user's role grants the permission (`analytics:read`, `users:admin`, …). */
-export function can(user: SessionUser | null | undefined, permission: string): boolean {
+export function can(user: SessionUser | null | undefined, permission: Permission): boolean {
   return !!user && user.permissions.includes(permission);
 }
 
@@ -23,9 +18,10 @@ export function isPublicPath(pathname: string): boolean {
   return /^\/s\//.test(pathname) || /^\/login(\/|$)/.test(pathname) || pathname === '/lang' || pathname === '/favicon.ico' || pathname === '/robots.txt';
 }
 
-/** A same-site path to return to after signing in; anything else becomes the dashboard. */
+/** A same-site path to return to after signing in (never the login page again); anything else becomes the dashboard. */
 export function safeNext(next: string | null | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !next.startsWith('/login') ? next : '/dashboard';
+  const target = safeRedirectTarget(next, '/dashboard');
+  return /^\/login(?:[/?#]|$)/.test(target) ? '/dashboard' : target;
 }
 
 /** Copies the session cookie of an API response onto the page response. */

@@ -1,12 +1,9 @@
 // A thin client for the JSON API. Server loads pass SvelteKit's `fetch`; the browser uses the global one.
+// Each caller names the answer's type from the contract, e.g. CaseDetail (tests/unit/web-api-contract.test.ts).
+import type { Problem } from '@rs/api/contract';
 
-export interface ProblemDetails {
-  type?: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: { path: string; message: string; code?: string; messages?: Record<string, string>; row?: number }[];
-}
+/** The API's problem+json body (a route's extension members, e.g. `reason`, are read with a cast). */
+export type ProblemDetails = Problem;
 
 export class ApiError extends Error {
   constructor(readonly problem: ProblemDetails) {
@@ -28,7 +25,9 @@ export async function api<T>(fetchFn: Fetch, path: string, init: RequestInit & {
   const text = await response.text();
   const body = text ? JSON.parse(text) : null;
   if (!response.ok) {
-    throw new ApiError(body && typeof body === 'object' && 'status' in body ? body : { title: response.statusText, status: response.status });
+    throw new ApiError(
+      body && typeof body === 'object' && 'status' in body ? body : { type: 'about:blank', title: response.statusText, status: response.status },
+    );
   }
   return body as T;
 }

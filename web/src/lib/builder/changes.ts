@@ -1,13 +1,6 @@
 // What a publish would change, in words, from compareVersions (plus what it does not look at:
 // survey texts, languages, settings).
-import {
-  choiceOptions,
-  findQuestion,
-  localize,
-  type SurveyDefinition,
-  type VersionChange,
-  type VersionComparison,
-} from '@rs/api/surveys/definition/index';
+import { choiceOptions, findQuestion, localize, type SurveyDefinition, type VersionChange, type VersionComparison } from '@rs/survey-definition';
 import { t, type MessageKey, type UiLocale } from '$lib/i18n';
 
 export interface ChangeLine {

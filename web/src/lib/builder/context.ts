@@ -1,6 +1,6 @@
 // What every builder component reads from the page: the model, the edits, the issues and the locale.
 import { getContext, setContext } from 'svelte';
-import type { Locale, SurveyDefinition } from '@rs/api/surveys/definition/index';
+import type { Locale, SurveyDefinition } from '@rs/survey-definition';
 import type { UiLocale } from '$lib/i18n';
 import type { OpResult, Path } from './model';
 

@@ -1,5 +1,5 @@
 // Names of locales, question types, operators and statuses in the UI language.
-import type { Locale, Operator, QuestionType } from '@rs/api/surveys/definition/index';
+import type { Locale, Operator, QuestionType } from '@rs/survey-definition';
 import { t, type MessageKey, type UiLocale } from '$lib/i18n';
 
 export const localeName = (ui: UiLocale, locale: Locale | string) => t(ui, `locale.${locale}` as MessageKey);

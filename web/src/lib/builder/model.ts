@@ -26,7 +26,7 @@ import {
   type QuestionType,
   type RuleCondition,
   type SurveyDefinition,
-} from '@rs/api/surveys/definition/index';
+} from '@rs/survey-definition';
 
 export type Path = string;
 type Obj = Record<string, unknown>;
@@ -92,7 +92,15 @@ export function issueField(path: Path): Path {
 const NEW_TEXTS: Record<Locale, Record<'question' | 'choice' | 'item' | 'other' | 'noProblem' | 'dimension' | 'page', string>> = {
   'zh-CN': { question: '新问题', choice: '选项 {n}', item: '项目 {n}', other: '其他', noProblem: '没有遇到问题', dimension: '新维度', page: '新页面' },
   'zh-TW': { question: '新問題', choice: '選項 {n}', item: '項目 {n}', other: '其他', noProblem: '沒有遇到問題', dimension: '新維度', page: '新頁面' },
-  en: { question: 'New question', choice: 'Option {n}', item: 'Item {n}', other: 'Other', noProblem: 'No problems', dimension: 'New dimension', page: 'New page' },
+  en: {
+    question: 'New question',
+    choice: 'Option {n}',
+    item: 'Item {n}',
+    other: 'Other',
+    noProblem: 'No problems',
+    dimension: 'New dimension',
+    page: 'New page',
+  },
 };
 
 function newText(def: SurveyDefinition, key: keyof (typeof NEW_TEXTS)['en'], n = 1): LocalizedText {
@@ -118,7 +126,6 @@ const questionIds = (def: SurveyDefinition) => questionPositions(def).map((p) =>
 const allIds = (def: SurveyDefinition) => [...questionIds(def), ...def.pages.map((p) => p.id)];
 
 export const CHOICE_TYPES = ['single', 'multi', 'problems'] as const;
-export const SCALE_TYPES = ['rating', 'matrix'] as const;
 export const isChoiceType = (t: string): t is (typeof CHOICE_TYPES)[number] => (CHOICE_TYPES as readonly string[]).includes(t);
 
 /** A new question of a type, valid as it is. */
@@ -250,7 +257,7 @@ function parseNumber(raw: string | undefined): number | undefined {
 /** A condition value as typed: a number for number questions, else the choice id. */
 function parseConditionValue(def: SurveyDefinition, rule: RuleCondition, raw: string): number | string {
   const target = questionPositions(def).find((p) => p.question.id === rule.question)?.question;
-  const numeric = target && (scaleOf(target) !== null) && !(target.type === 'matrix' && !rule.item);
+  const numeric = target && scaleOf(target) !== null && !(target.type === 'matrix' && !rule.item);
   const n = parseNumber(raw);
   return numeric && n !== undefined ? n : raw.trim();
 }
@@ -463,7 +470,10 @@ export function applyFields(def: SurveyDefinition, entries: [string, string[]][]
   const reset = new Set<string>();
   // Type changes and the other / no-problem switches last: the controls of the old shape apply first.
   const rank = (name: string) => (name.startsWith('type:') ? 1 : name.startsWith('other:') || name.startsWith('noproblem:') ? 2 : 0);
-  const ordered = entries.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e[0]) - rank(b.e[0]) || a.i - b.i).map((x) => x.e);
+  const ordered = entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => rank(a.e[0]) - rank(b.e[0]) || a.i - b.i)
+    .map((x) => x.e);
   for (const [name, values] of ordered) {
     const [kind, path] = [name.slice(0, name.indexOf(':')), name.slice(name.indexOf(':') + 1)];
     if ((kind === 'ci' || kind === 'cop' || kind === 'cv') && reset.has(path)) continue;
@@ -569,7 +579,10 @@ export function applyOp(def: SurveyDefinition, op: string, extra: (name: string)
       return { focus: `${path}.${key}.${list.length - 1}`, message: { key: 'added', params: { n: list.length } } };
     }
     case 'add-dimension': {
-      const id = numberedId('d', def.dimensions.map((d) => d.id));
+      const id = numberedId(
+        'd',
+        def.dimensions.map((d) => d.id),
+      );
       def.dimensions.push({ id, name: newText(def, 'dimension'), weight: 1, items: [] } as unknown as SurveyDefinition['dimensions'][number]);
       return { focus: `dimensions.${def.dimensions.length - 1}`, message: { key: 'added', params: { n: def.dimensions.length } } };
     }

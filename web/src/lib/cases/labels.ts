@@ -1,34 +1,30 @@
-// Names of case values (status, priority, root cause…) in the UI's language: the same words as the
-// owners' e-mails (api/src/cases/describe.ts).
-import {
-  CHANNEL_LABELS,
-  COMPENSATION_LABELS,
-  label,
-  LEVEL_LABELS,
-  PRIORITY_LABELS,
-  ROOT_CAUSE_LABELS,
-  STATUS_LABELS,
-} from '@rs/api/cases/describe';
-import type { UiLocale } from '$lib/i18n';
+// Names of case values (status, priority, root cause…) in the UI's language, from the translation table
+// (keys caseValue.<group>.<value>); a value the table does not know is shown as it is.
+import type { CaseContactBody, CasePriority, CaseStatus, CompensationType, RootCause } from '@rs/api/contract';
+import { messages, type MessageKey, t, type UiLocale } from '$lib/i18n';
 
-export const statusLabel = (l: UiLocale, v: string | null | undefined) => label(STATUS_LABELS, l, v);
-export const priorityLabel = (l: UiLocale, v: string | null | undefined) => label(PRIORITY_LABELS, l, v);
-export const rootCauseLabel = (l: UiLocale, v: string | null | undefined) => label(ROOT_CAUSE_LABELS, l, v);
-export const compensationLabel = (l: UiLocale, v: string | null | undefined) => label(COMPENSATION_LABELS, l, v);
-export const channelLabel = (l: UiLocale, v: string | null | undefined) => label(CHANNEL_LABELS, l, v);
-export const levelLabel = (l: UiLocale, v: number | null | undefined) => label(LEVEL_LABELS, l, v);
+function valueName(locale: UiLocale, group: string, value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '–';
+  const key = `caseValue.${group}.${value}`;
+  return key in messages.en ? t(locale, key as MessageKey) : String(value);
+}
 
-export const STATUSES = ['open', 'in_progress', 'reopened', 'resolved', 'closed'] as const;
-export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
-export const ROOT_CAUSES = ['vehicle_condition', 'staff', 'price_fees', 'waiting_time', 'billing', 'other'] as const;
-export const COMPENSATIONS = ['none', 'voucher', 'refund', 'discount', 'upgrade', 'points', 'other'] as const;
-export const CHANNELS = ['call', 'email', 'sms'] as const;
+export const statusLabel = (l: UiLocale, v: string | null | undefined) => valueName(l, 'status', v);
+export const priorityLabel = (l: UiLocale, v: string | null | undefined) => valueName(l, 'priority', v);
+export const rootCauseLabel = (l: UiLocale, v: string | null | undefined) => valueName(l, 'rootCause', v);
+export const compensationLabel = (l: UiLocale, v: string | null | undefined) => valueName(l, 'compensation', v);
+export const channelLabel = (l: UiLocale, v: string | null | undefined) => valueName(l, 'channel', v);
+export const levelLabel = (l: UiLocale, v: number | null | undefined) => valueName(l, 'level', v);
+
+// The choices the pages offer, in display order; `satisfies` fails the type check when the API drops one.
+export const STATUSES = ['open', 'in_progress', 'reopened', 'resolved', 'closed'] as const satisfies readonly CaseStatus[];
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const satisfies readonly CasePriority[];
+export const ROOT_CAUSES = ['vehicle_condition', 'staff', 'price_fees', 'waiting_time', 'billing', 'other'] as const satisfies readonly RootCause[];
+export const COMPENSATIONS = ['none', 'voucher', 'refund', 'discount', 'upgrade', 'points', 'other'] as const satisfies readonly CompensationType[];
+export const CHANNELS = ['call', 'email', 'sms'] as const satisfies readonly CaseContactBody['channel'][];
 
 /** "2026-06-01 18:00" in the given zone (company zone by default). */
-export function formatTime(locale: UiLocale, iso: string | null | undefined, timeZone = 'Asia/Shanghai'): string {
-  if (!iso) return '–';
-  return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' }).format(new Date(iso));
-}
+export { formatShortDateTime as formatTime } from '$lib/time';
 
 export function branchName(locale: UiLocale, b: { name: string; nameEn: string | null } | null | undefined): string {
   if (!b) return '–';

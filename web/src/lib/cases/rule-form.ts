@@ -1,21 +1,5 @@
 // An alert rule ⇄ the fields of the rule form (plain HTML form fields, so the form works without JavaScript).
-import type { BusinessHours, Filter, Trigger } from '@rs/api/cases/rules';
-import type { AlertRule, Priority } from './types';
-
-export interface RuleInput {
-  surveyId: string;
-  name: string;
-  enabled: boolean;
-  triggers: Trigger[];
-  filters: Filter[];
-  priority: Priority;
-  assignTo: 'branch_manager' | 'team';
-  teamId: string | null;
-  firstResponseHours: number;
-  resolutionHours: number;
-  businessHours: BusinessHours | null;
-  followUpSurvey: boolean;
-}
+import type { AlertFilter as Filter, AlertRule, AlertRuleBody, AlertTrigger as Trigger, CasePriority as Priority } from '@rs/api/contract';
 
 /** What the form shows: the rule's conditions spread over fixed fields. */
 export interface RuleFormValues {
@@ -29,6 +13,10 @@ export interface RuleFormValues {
   problemOn: boolean;
   problemChoices: string[];
   keywords: string;
+  /** A comment mentions one of these topics of the text lexicon (negative mentions only, when set). */
+  topicOn: boolean;
+  topicIds: string[];
+  topicNegativeOnly: boolean;
   /** Conditions the form has no fields for (set through the API): kept as they are. */
   extraTriggers: Trigger[];
   tiers: string[];
@@ -63,6 +51,9 @@ export function defaultFormValues(surveyId = ''): RuleFormValues {
     problemOn: false,
     problemChoices: [],
     keywords: '',
+    topicOn: false,
+    topicIds: [],
+    topicNegativeOnly: true,
     extraTriggers: [],
     tiers: [],
     customerTypes: [],
@@ -103,6 +94,7 @@ export function formValuesOf(rule: AlertRule): RuleFormValues {
     else if (tr.type === 'csat_at_most') Object.assign(v, { csatOn: true, csatValue: tr.value });
     else if (tr.type === 'any_problem') Object.assign(v, { problemOn: true, problemChoices: tr.choiceIds ?? [] });
     else if (tr.type === 'comment_contains') v.keywords = tr.keywords.join(', ');
+    else if (tr.type === 'topic' && !v.topicOn) Object.assign(v, { topicOn: true, topicIds: [...tr.topicIds], topicNegativeOnly: tr.negativeOnly === true });
     else v.extraTriggers.push(tr);
   }
   for (const f of rule.filters) {
@@ -115,7 +107,8 @@ export function formValuesOf(rule: AlertRule): RuleFormValues {
     else if (f.type === 'member_level') v.memberLevels = f.values.join(', ');
     else if (f.type === 'rental_amount_at_least') v.minAmount = String(f.value);
   }
-  if (rule.businessHours) Object.assign(v, { businessHoursOn: true, days: rule.businessHours.days, start: rule.businessHours.start, end: rule.businessHours.end });
+  if (rule.businessHours)
+    Object.assign(v, { businessHoursOn: true, days: rule.businessHours.days, start: rule.businessHours.start, end: rule.businessHours.end });
   return v;
 }
 
@@ -153,6 +146,9 @@ export function formValuesFrom(form: FormData): RuleFormValues {
     problemOn: form.get('problemOn') === 'on',
     problemChoices: all(form, 'problemChoices'),
     keywords: str(form, 'keywords'),
+    topicOn: form.get('topicOn') === 'on',
+    topicIds: all(form, 'topicIds'),
+    topicNegativeOnly: form.get('topicNegativeOnly') === 'on',
     extraTriggers,
     tiers: all(form, 'tiers'),
     customerTypes: all(form, 'customerTypes'),
@@ -177,12 +173,14 @@ export function formValuesFrom(form: FormData): RuleFormValues {
 }
 
 /** The API body for these form values. */
-export function ruleInputOf(v: RuleFormValues): RuleInput {
+export function ruleInputOf(v: RuleFormValues): AlertRuleBody {
   const triggers: Trigger[] = [];
   if (v.npsOn) triggers.push({ type: 'nps_at_most', value: v.npsValue });
   if (v.csatOn) triggers.push({ type: 'csat_at_most', value: v.csatValue });
   if (v.problemOn) triggers.push(v.problemChoices.length ? { type: 'any_problem', choiceIds: v.problemChoices } : { type: 'any_problem' });
   if (list(v.keywords).length) triggers.push({ type: 'comment_contains', keywords: list(v.keywords) });
+  if (v.topicOn && v.topicIds.length)
+    triggers.push(v.topicNegativeOnly ? { type: 'topic', topicIds: v.topicIds, negativeOnly: true } : { type: 'topic', topicIds: v.topicIds });
   triggers.push(...v.extraTriggers);
   const filters: Filter[] = [];
   if (v.tiers.length) filters.push({ type: 'customer_tier', values: v.tiers as ('A' | 'B' | 'C')[] });

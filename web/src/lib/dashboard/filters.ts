@@ -1,6 +1,6 @@
 // The dashboard's state lives in the URL (a view is shared as a link): survey, period and segment filters.
 
-export const FILTER_KEYS = ['branch', 'region', 'tier', 'customerType', 'vehicleClass', 'channel'] as const;
+export const FILTER_KEYS = ['branch', 'region', 'brand', 'tier', 'customerType', 'vehicleClass', 'channel'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type Filters = Record<FilterKey, string[]>;
 
@@ -9,6 +9,10 @@ export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 export const INTERVALS = ['day', 'week', 'month', 'quarter'] as const;
 export type Interval = (typeof INTERVALS)[number];
+
+/** Weighting of the summary figures: none, or post-stratified by branch volume (docs/statistics.md#weighting). */
+export const WEIGHTS = ['none', 'branchVolume'] as const;
+export type Weight = (typeof WEIGHTS)[number];
 
 export interface DateRange {
   from: string;
@@ -30,6 +34,9 @@ export interface DashboardState {
   /** The period of the same length just before `range`: what changes are measured against (none for all time). */
   previous: DateRange | null;
   interval: Interval;
+  weight: Weight;
+  /** Answers through open links (QR codes) left out of every figure (docs/statistics.md, open-link answers). */
+  openLinks: 'exclude' | null;
   filters: Filters;
 }
 
@@ -44,10 +51,7 @@ export function daysBetween(range: DateRange): number {
   return Math.round((Date.parse(`${range.to}T00:00:00Z`) - Date.parse(`${range.from}T00:00:00Z`)) / DAY_MS) + 1;
 }
 
-/** Today's date in a time zone (the company's). */
-export function todayIn(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+export { todayIn } from '$lib/time';
 
 export function quarterOf(date: string): string {
   const [y, m] = date.split('-').map(Number);
@@ -91,18 +95,29 @@ export function defaultInterval(range: Period): Interval {
 export function readFilters(params: URLSearchParams): Filters {
   const filters = {} as Filters;
   for (const key of FILTER_KEYS) {
-    filters[key] = [...new Set(params.getAll(key).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean))];
+    filters[key] = [
+      ...new Set(
+        params
+          .getAll(key)
+          .flatMap((v) => v.split(','))
+          .map((v) => v.trim())
+          .filter(Boolean),
+      ),
+    ];
   }
   return filters;
 }
 
-/** The dashboard state of a URL; anything missing or invalid falls back to all answers up to today. */
-export function readState(url: URL, today: string): DashboardState {
+/**
+ * The dashboard state of a URL; anything missing or invalid falls back to `defaultPeriod` (all answers up
+ * to today unless the page asks for another, e.g. the overview's last 90 days, which has a previous period).
+ */
+export function readState(url: URL, today: string, defaultPeriod: PeriodKind = 'all'): DashboardState {
   const p = url.searchParams;
   const kind = (PERIOD_KINDS as readonly string[]).includes(p.get('period') ?? '') ? (p.get('period') as PeriodKind) : null;
   const from = p.get('from');
   const to = p.get('to');
-  let period: PeriodKind = kind ?? (isDate(from) && isDate(to) ? 'custom' : 'all');
+  let period: PeriodKind = kind ?? (isDate(from) && isDate(to) ? 'custom' : defaultPeriod === 'custom' ? 'all' : defaultPeriod);
   let range: Period;
   let quarter: string | null = null;
   if (period === 'custom' && isDate(from) && isDate(to) && from <= to) {
@@ -120,37 +135,49 @@ export function readState(url: URL, today: string): DashboardState {
   }
   const interval = (INTERVALS as readonly string[]).includes(p.get('interval') ?? '') ? (p.get('interval') as Interval) : defaultInterval(range);
   const previous = range.from === null ? null : previousRange({ from: range.from, to: range.to });
-  return { survey: p.get('survey'), period, quarter, range, previous, interval, filters: readFilters(p) };
+  const weight: Weight = p.get('weight') === 'branchVolume' ? 'branchVolume' : 'none';
+  const openLinks = p.get('openLinks') === 'exclude' ? 'exclude' : null;
+  return { survey: p.get('survey'), period, quarter, range, previous, interval, weight, openLinks, filters: readFilters(p) };
 }
 
 export type QueryValue = string | number | null | undefined | string[];
 
-/** `?a=1&b=x&b=y` from a record; empty values are left out. */
-export function toQuery(params: Record<string, QueryValue>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined || value === null || value === '') continue;
-    for (const v of Array.isArray(value) ? value : [value]) search.append(key, String(v));
-  }
-  const s = search.toString();
-  return s ? `?${s}` : '';
-}
+/** `?a=1&b=x&b=y` from a record; empty values are left out (the API client's own query builder). */
+export { query as toQuery } from '$lib/api';
 
 /** The analytics API's query parameters for this state (period `range` unless another is given). */
 export function apiParams(state: DashboardState, extra: Record<string, QueryValue> = {}, range: Period = state.range): Record<string, QueryValue> {
-  return { survey: state.survey, from: range.from, to: range.to, ...state.filters, ...extra };
+  return { survey: state.survey, from: range.from, to: range.to, ...state.filters, openLinks: state.openLinks, ...extra };
 }
 
-/** The URL parameters that describe the state (what a shared link carries). */
-export function stateParams(state: DashboardState): Record<string, QueryValue> {
-  return {
-    survey: state.survey,
-    period: state.period,
-    quarter: state.period === 'quarter' ? state.quarter : null,
-    from: state.period === 'custom' ? state.range.from : null,
-    to: state.period === 'custom' ? state.range.to : null,
-    ...state.filters,
-  };
+/**
+ * The parameters without the brand filter, for the endpoints that do not take `brand` (they read their own
+ * list of filters, not the analytics engine's): the response explorer (/responses, /responses/export.csv)
+ * and the PDF report (/reports/pdf). Sending it there would be ignored, not applied.
+ */
+export function withoutBrand(params: Record<string, QueryValue>): Record<string, QueryValue> {
+  const { brand: _brand, ...rest } = params;
+  return rest;
+}
+
+/** The last day of the period (day, ISO week, month, quarter) that starts on `key`. */
+export function periodLastDay(key: string, interval: Interval): string {
+  if (interval === 'day') return key;
+  if (interval === 'week') return addDays(key, 6);
+  const [y, m] = key.split('-').map(Number);
+  const months = interval === 'month' ? 1 : 3;
+  const next = m + months > 12 ? `${y + 1}-${String(m + months - 12).padStart(2, '0')}-01` : `${y}-${String(m + months).padStart(2, '0')}-01`;
+  return addDays(next, -1);
+}
+
+/**
+ * A trend point covers only part of its period when the period ends after the last day with data (today
+ * in the company time zone, or the end of the chosen range) or starts before the chosen range: its n is
+ * small and its score not comparable with the full periods beside it.
+ */
+export function isPartialPeriod(key: string, interval: Interval, range: Period, today: string): boolean {
+  const lastDay = range.to < today ? range.to : today;
+  return periodLastDay(key, interval) > lastDay || (range.from !== null && key < range.from);
 }
 
 /** A link to `pathname` keeping the current URL's parameters, with some changed (null removes one). */

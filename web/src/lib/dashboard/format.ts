@@ -17,14 +17,7 @@ export function fmtSigned(locale: UiLocale, v: number | null | undefined, digits
   return v > 0 ? `+${s}` : v < 0 ? `−${s}` : s;
 }
 
-export function fmtDateTime(locale: UiLocale, iso: string | null | undefined): string {
-  if (!iso) return '–';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso));
-}
-
-export function fmtDate(locale: UiLocale, date: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
-}
+export { formatDateTime as fmtDateTime } from '$lib/time';
 
 /** A UI text when one exists for this key, else the fallback. */
 function maybe(locale: UiLocale, key: string, fallback: string): string {

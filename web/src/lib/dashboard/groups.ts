@@ -1,8 +1,11 @@
 // Rows of the group tables (branch league table, segments): one row per group with every headline
 // metric, its change or difference, and the response rate.
-import type { SummaryGroup } from '$lib/types';
-import type { Comparison, Funnel, Loaded, MetricDifference } from './types';
-import type { Summary } from './types';
+import type { AnalyticsFunnel, AnalyticsSummary, CompareGroup, Comparison, SummaryGroup } from '@rs/api/contract';
+import type { Loaded } from './loaded';
+import type { TargetFigure, TargetStatusReport } from '@rs/api/contract';
+
+/** A metric's difference against the reference: the API's test, or a plain untested difference (significant null). */
+export type MetricDifference = Pick<CompareGroup['nps'], 'difference' | 'p' | 'pAdjusted'> & { significant: boolean | null };
 
 export interface GroupRow {
   key: string;
@@ -14,7 +17,12 @@ export interface GroupRow {
   nps: number | null;
   ci95: [number, number] | null;
   csat: number | null;
+  /** CSAT top-box share, percent. */
+  csatTopBox: number | null;
   pp100: number | null;
+  /** The group's figures that have a target, with their status (branch league table). */
+  targets: TargetFigure[];
+  /** Percent (the API's fraction × 100). */
   responseRate: number | null;
   /** NPS and CSI against the reference (previous period or the rest), with the test. */
   dNps: MetricDifference | null;
@@ -22,10 +30,21 @@ export interface GroupRow {
   dCsat: MetricDifference | null;
 }
 
-export function groupRows(summary: Loaded<Summary>, comparison: Loaded<Comparison>, funnel: Loaded<Funnel>, previous?: Loaded<Summary>): GroupRow[] {
+export function groupRows(
+  summary: Loaded<AnalyticsSummary>,
+  comparison: Loaded<Comparison> | null,
+  funnel: Loaded<AnalyticsFunnel> | null,
+  previous?: Loaded<AnalyticsSummary> | null,
+  targets?: Loaded<TargetStatusReport> | null,
+): GroupRow[] {
+  const goals =
+    targets?.status === 'ok' ? new Map(targets.data.rows.map((r) => [r.key, r.figures.filter((f) => f.target)])) : new Map<string, TargetFigure[]>();
   if (summary.status !== 'ok') return [];
-  const cmp = comparison.status === 'ok' ? new Map(comparison.data.groups.map((g) => [g.key, g])) : new Map();
-  const rates = funnel.status === 'ok' ? new Map(funnel.data.groups.map((g) => [g.key, g.responseRate])) : new Map();
+  const cmp = comparison?.status === 'ok' ? new Map(comparison.data.groups.map((g) => [g.key, g])) : new Map<string, CompareGroup>();
+  const rates =
+    funnel?.status === 'ok'
+      ? new Map(funnel.data.groups.map((g) => [g.key, g.responseRate === null ? null : 100 * g.responseRate]))
+      : new Map<string, number | null>();
   const before = previous?.status === 'ok' ? new Map(previous.data.groups.map((g) => [g.key, g])) : new Map<string, SummaryGroup>();
   return summary.data.groups.map((g) => {
     const c = cmp.get(g.key);
@@ -47,7 +66,9 @@ export function groupRows(summary: Loaded<Summary>, comparison: Loaded<Compariso
       nps: g.nps.score,
       ci95: g.nps.ci95,
       csat: g.csat?.top2 ?? null,
+      csatTopBox: g.csat?.topBox ?? null,
       pp100: g.pp100?.value ?? null,
+      targets: goals.get(g.key) ?? [],
       responseRate: rates.get(g.key) ?? null,
       dNps: diff(c?.nps, g.nps.score, p?.nps.score),
       dCsi: diff(c?.csi, g.csi?.score, p?.csi?.score),

@@ -1,5 +1,5 @@
 // The segment views: which grouping, and which metric the chart shows.
-export const SEGMENTS = ['tier', 'customerType', 'vehicleClass', 'channel', 'newReturning', 'region'] as const;
+export const SEGMENTS = ['tier', 'customerType', 'vehicleClass', 'channel', 'newReturning', 'region', 'brand'] as const;
 export type Segment = (typeof SEGMENTS)[number];
 export const SEGMENT_METRICS = ['nps', 'csi', 'csat', 'pp100'] as const;
 export type SegmentMetric = (typeof SEGMENT_METRICS)[number];

@@ -1,12 +1,12 @@
 // Server-side loading shared by the dashboard pages: survey choice, URL state, filter options, and
-// fetching an analytics endpoint that may not exist on this server yet.
+// fetching an analytics endpoint (its failure is shown in place of the view, not thrown).
 import { error } from '@sveltejs/kit';
-import { env } from '$env/dynamic/private';
 import { api, ApiError } from '$lib/api';
+import { serverTimeZone } from '$lib/server/time-zone';
 import type { UiLocale } from '$lib/i18n';
-import type { Summary, SurveySummary } from '$lib/types';
-import { apiParams, readState, todayIn, toQuery, type DashboardState, type Period, type QueryValue } from './filters';
-import type { Loaded } from './types';
+import type { AnalyticsFilterOptions, SurveySummary } from '@rs/api/contract';
+import { apiParams, readState, todayIn, toQuery, type DashboardState, type Period, type PeriodKind, type QueryValue } from './filters';
+import type { Loaded } from './loaded';
 
 type Fetch = typeof fetch;
 
@@ -14,6 +14,8 @@ export interface FilterOptions {
   branches: { key: string; label: string }[];
   regions: string[];
   vehicleClasses: string[];
+  /** Brands of the branches the user may see (?brand=). */
+  brands: { key: string; label: string }[];
 }
 
 export interface DashboardContext {
@@ -26,29 +28,20 @@ export interface DashboardContext {
   options: FilterOptions;
 }
 
-/** Parameters an older API does not know yet: a 400 about them means "this view is not available". */
-const NEWER_PARAMETERS = new Set(['groupBy', 'against', 'method', 'drivers', 'outcome', 'metric', 'interval', 'window', 'weight']);
-
-export function unavailable(e: unknown): boolean {
-  if (!(e instanceof ApiError)) return false;
-  if (e.status === 404 && e.problem.detail === 'No such endpoint') return true;
-  if (e.status === 405 || e.status === 501) return true;
-  return e.status === 400 && !!e.problem.errors?.length && e.problem.errors.every((x) => NEWER_PARAMETERS.has(x.path.split('.')[0]));
-}
-
 /** Signed out or not allowed: the page cannot be shown at all. */
 function rethrowAccess(e: unknown) {
   if (e instanceof ApiError && (e.status === 401 || e.status === 403)) error(e.status, e.problem.detail ?? e.problem.title);
 }
 
-/** GET an API path; the result says whether it answered, is not available here, or failed (with the message). */
-export async function fetchOptional<T>(fetchFn: Fetch, path: string, normalize?: (raw: unknown) => T): Promise<Loaded<T>> {
+/**
+ * GET an API path (T: its contract type); the result is the answer or the failure with its message. Web and
+ * API ship together, so every failure (a 404 included) is an error the page shows.
+ */
+export async function fetchLoaded<T>(fetchFn: Fetch, path: string): Promise<Loaded<T>> {
   try {
-    const raw = await api<unknown>(fetchFn, path);
-    return { status: 'ok', data: normalize ? normalize(raw) : (raw as T) };
+    return { status: 'ok', data: await api<T>(fetchFn, path) };
   } catch (e) {
     rethrowAccess(e);
-    if (unavailable(e)) return { status: 'unavailable' };
     if (e instanceof ApiError) return { status: 'error', httpStatus: e.status, message: e.problem.detail ?? e.problem.title };
     return { status: 'error', httpStatus: 500, message: e instanceof Error ? e.message : String(e) };
   }
@@ -56,8 +49,11 @@ export async function fetchOptional<T>(fetchFn: Fetch, path: string, normalize?:
 
 export const analyticsPath = (endpoint: string, params: Record<string, QueryValue>) => `/analytics/${endpoint}${toQuery(params)}`;
 
-/** The chosen survey (from the URL, else the active post-rental one), the URL state and the filter options. */
-export async function loadContext(fetchFn: Fetch, url: URL, locale: UiLocale): Promise<DashboardContext> {
+/**
+ * The chosen survey (from the URL, else the active post-rental one), the URL state and the filter options.
+ * `defaultPeriod`: the period shown when the URL names none.
+ */
+export async function loadContext(fetchFn: Fetch, url: URL, locale: UiLocale, options: { defaultPeriod?: PeriodKind } = {}): Promise<DashboardContext> {
   let surveys: SurveySummary[];
   try {
     surveys = await api<SurveySummary[]>(fetchFn, '/surveys');
@@ -67,26 +63,24 @@ export async function loadContext(fetchFn: Fetch, url: URL, locale: UiLocale): P
   }
   const published = surveys.filter((s) => s.latestVersion !== null);
   const chosen =
-    published.find((s) => s.id === url.searchParams.get('survey')) ??
-    published.find((s) => s.kind === 'post_rental' && s.status === 'active') ??
-    published[0];
-  const today = todayIn(env.COMPANY_TIME_ZONE || 'Asia/Shanghai');
-  const state = readState(url, today);
+    published.find((s) => s.id === url.searchParams.get('survey')) ?? published.find((s) => s.kind === 'post_rental' && s.status === 'active') ?? published[0];
+  const today = todayIn(serverTimeZone());
+  const state = readState(url, today, options.defaultPeriod);
   state.survey = chosen?.id ?? null;
-  const options: FilterOptions = { branches: [], regions: [], vehicleClasses: [] };
+  const filterOptions: FilterOptions = { branches: [], regions: [], vehicleClasses: [], brands: [] };
   let minN: number | null = null;
   if (chosen) {
-    // Every value that occurs in the survey's answers, whatever the period and filters.
-    const all = (groupBy: string) => fetchOptional<Summary>(fetchFn, analyticsPath('summary', { survey: chosen.id, groupBy, lang: locale }));
-    const [branches, regions, vehicles] = await Promise.all([all('branch'), all('region'), all('vehicleClass')]);
-    if (branches.status === 'ok') {
-      options.branches = branches.data.groups.map((g) => ({ key: g.key, label: g.label }));
-      minN = branches.data.minN;
+    // Branches and regions the user may see and the vehicle classes, from small tables: no summary of the responses.
+    const found = await fetchLoaded<AnalyticsFilterOptions>(fetchFn, analyticsPath('filter-options', { survey: chosen.id, lang: locale }));
+    if (found.status === 'ok') {
+      filterOptions.branches = found.data.branches;
+      filterOptions.regions = found.data.regions.map((r) => r.key);
+      filterOptions.vehicleClasses = found.data.vehicleClasses;
+      filterOptions.brands = found.data.brands;
+      minN = found.data.minN;
     }
-    if (regions.status === 'ok') options.regions = regions.data.groups.map((g) => g.key);
-    if (vehicles.status === 'ok') options.vehicleClasses = vehicles.data.groups.map((g) => g.key).filter((k) => k !== 'unknown');
   }
-  return { surveys: published, surveyId: chosen?.id ?? null, state, today, lang: locale, minN, options };
+  return { surveys: published, surveyId: chosen?.id ?? null, state, today, lang: locale, minN, options: filterOptions };
 }
 
 /** The analytics query parameters of the context, plus the UI language for labels. */

@@ -5,8 +5,8 @@
 import {
   computeVisibility,
   conditionReferences,
-  isAnswered,
   validateAnswers,
+  visiblePageIndexes,
   type AnswerFault,
   type AnswerValue,
   type Answers,
@@ -43,11 +43,7 @@ export function effectiveAnswers(definition: SurveyDefinition, answers: Answers)
  * cleared or hidden by the logic (the API validates the merged answers, so stale hidden answers would be
  * refused). `answers` = the effective answers after the change.
  */
-export function changeSet(
-  definition: SurveyDefinition,
-  saved: Answers,
-  page: PageAnswers,
-): { payload: Record<string, AnswerValue | null>; answers: Answers } {
+export function changeSet(definition: SurveyDefinition, saved: Answers, page: PageAnswers): { payload: Record<string, AnswerValue | null>; answers: Answers } {
   const merged = mergeAnswers(saved, page);
   const visibility = computeVisibility(definition, merged);
   const payload: Record<string, AnswerValue | null> = {};
@@ -64,14 +60,7 @@ export function changeSet(
 }
 
 /** Indexes (in definition.pages) of the pages shown for these answers, in order. */
-export function visiblePageIndexes(definition: SurveyDefinition, answers: Answers): number[] {
-  const visibility = computeVisibility(definition, answers);
-  const out: number[] = [];
-  definition.pages.forEach((page, index) => {
-    if (visibility.pages.get(page.id) && page.questions.some((q) => visibility.questions.get(q.id))) out.push(index);
-  });
-  return out;
-}
+export { visiblePageIndexes };
 
 export function nextPageIndex(definition: SurveyDefinition, answers: Answers, current: number): number | null {
   return visiblePageIndexes(definition, answers).find((i) => i > current) ?? null;
@@ -95,37 +84,6 @@ export function pageProgress(definition: SurveyDefinition, answers: Answers, cur
   const before = shown.filter((i) => i < current).length;
   const count = Math.max(shown.includes(current) ? shown.length : shown.length + 1, 1);
   return { position: Math.min(before + 1, count), count };
-}
-
-function requiredMissing(question: SurveyDefinition['pages'][number]['questions'][number], value: unknown): boolean {
-  if (!question.required) return false;
-  if (question.type === 'matrix') {
-    const given = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-    return question.items.some((item) => given[item.id] === null || given[item.id] === undefined);
-  }
-  return !isAnswered(question, value);
-}
-
-/**
- * Where a returning customer continues: the first shown page with a required shown question still
- * unanswered; else (all required answered) the page after the last page with an answer; a new response
- * starts at the first shown page.
- */
-export function resumePageIndex(definition: SurveyDefinition, answers: Answers): number {
-  const visibility = computeVisibility(definition, answers);
-  const shown = visiblePageIndexes(definition, answers);
-  if (shown.length === 0) return 0;
-  for (const index of shown) {
-    const page = definition.pages[index];
-    if (page.questions.some((q) => visibility.questions.get(q.id) && requiredMissing(q, answers[q.id]))) return index;
-  }
-  let last = -1;
-  for (const index of shown) {
-    const page = definition.pages[index];
-    if (page.questions.some((q) => visibility.questions.get(q.id) && isAnswered(q, answers[q.id]))) last = index;
-  }
-  if (last === -1) return shown[0];
-  return shown.find((i) => i > last) ?? last;
 }
 
 /**
@@ -159,7 +117,14 @@ export function pageFaults(definition: SurveyDefinition, answers: Answers, pageI
 
 /** Fault list → messages beside the questions, in the customer's language. */
 export function faultsToErrors(
-  faults: readonly { questionId?: string; path?: string; itemId?: string; code?: string; message?: AnswerFault['message']; messages?: Record<string, string> }[],
+  faults: readonly {
+    questionId?: string;
+    path?: string;
+    itemId?: string;
+    code?: string;
+    message?: AnswerFault['message'];
+    messages?: Record<string, string>;
+  }[],
   locale: SurveyLocale,
 ): FieldErrors {
   const errors: FieldErrors = {};

@@ -1,5 +1,5 @@
 /**
- * Plain HTML form posts <-> answers in the API's format (see api/src/surveys/definition/answers.ts).
+ * Plain HTML form posts <-> answers in the API's format (see packages/survey-definition/src/answers.ts).
  *
  * Field names (question and item ids match /^[a-z][a-z0-9_]*$/, so "." never occurs inside an id):
  *   q.<questionId>            nps / csat / rating: the number; text: the text; single: the choice id;
@@ -9,21 +9,20 @@
  *   _page                     index of the shown page in definition.pages (not a URL parameter)
  *   _locale                   the language the page was shown in
  *   _lang                     (language switch button) the language to switch to
+ *   _carried                  "1": the answers of the other pages, as this page holds them, are posted too
+ *                             (hidden fields with the same names), so a submit sends exactly what this
+ *                             page shows and nothing another tab saved meanwhile
  *
- * Only the questions of the posted page are read. Every question of that page gets a value or `null`
- * (= clear what was saved): a browser does not post unchecked boxes, so "nothing posted" means "no answer".
+ * formDataToAnswers reads the questions of the posted page: every question of that page gets a value or
+ * `null` (= clear what was saved): a browser does not post unchecked boxes, so "nothing posted" means "no
+ * answer". carriedAnswers reads the other pages.
  */
-import {
-  choiceOptions,
-  type AnswerValue,
-  type Answers,
-  type Question,
-  type SurveyDefinition,
-} from './definition';
+import { choiceOptions, type AnswerValue, type Answers, type Question, type SurveyDefinition } from './definition';
 
 export const PAGE_FIELD = '_page';
 export const LOCALE_FIELD = '_locale';
 export const LANG_FIELD = '_lang';
+export const CARRIED_FIELD = '_carried';
 
 export const fieldName = (questionId: string) => `q.${questionId}`;
 export const otherFieldName = (questionId: string) => `q.${questionId}.other`;
@@ -75,7 +74,10 @@ function parseQuestion(q: Question, formData: FormLike): AnswerValue | null {
     }
     case 'multi':
     case 'problems': {
-      const posted = formData.getAll(name).map((v) => text(v).trim()).filter((v) => v !== '');
+      const posted = formData
+        .getAll(name)
+        .map((v) => text(v).trim())
+        .filter((v) => v !== '');
       const other = text(formData.get(otherFieldName(q.id))).trim();
       const chosen = new Set(posted);
       // Typing an "other" text means "other" is checked (a browser without JS cannot tick it for you).
@@ -118,6 +120,27 @@ export function formDataToAnswers(definition: SurveyDefinition, formData: FormLi
   return out;
 }
 
+/**
+ * The answers of every page but `pageIndex` posted in hidden fields (see CARRIED_FIELD), or null when the
+ * form does not carry them.
+ */
+export function carriedAnswers(definition: SurveyDefinition, formData: FormLike, pageIndex: number): Answers | null {
+  if (text(formData.get(CARRIED_FIELD)) !== '1') return null;
+  const out: Answers = {};
+  definition.pages.forEach((_, index) => {
+    if (index === pageIndex) return;
+    for (const [id, value] of Object.entries(formDataToAnswers(definition, formData, index))) {
+      if (value !== null) out[id] = value;
+    }
+  });
+  return out;
+}
+
+/** The hidden fields that carry the answers of every page but `pageIndex` (read back by carriedAnswers). */
+export function carriedEntries(definition: SurveyDefinition, answers: Answers, pageIndex: number): [string, string][] {
+  return definition.pages.flatMap((_, index) => (index === pageIndex ? [] : answersToEntries(definition, answers, index)));
+}
+
 /** The form fields (name, value) that would post these answers for one page: the reverse of formDataToAnswers. */
 export function answersToEntries(definition: SurveyDefinition, answers: Answers, pageIndex: number): [string, string][] {
   const page = definition.pages[pageIndex];
@@ -158,14 +181,6 @@ export function answersToEntries(definition: SurveyDefinition, answers: Answers,
   return out;
 }
 
-/** FormData pre-filled with the answers of one page (plus `_page`). */
-export function answersToFormData(definition: SurveyDefinition, answers: Answers, pageIndex: number): FormData {
-  const fd = new FormData();
-  fd.set(PAGE_FIELD, String(pageIndex));
-  for (const [name, value] of answersToEntries(definition, answers, pageIndex)) fd.append(name, value);
-  return fd;
-}
-
 // --- reading one answer for pre-filling the inputs ---------------------------------------------
 
 /** The number of an nps / csat / rating answer (or of a matrix item), else null. */
@@ -175,9 +190,7 @@ export function numberOf(value: unknown): number | null {
 
 /** The chosen id of a single answer, else null. */
 export function choiceOf(value: unknown): string | null {
-  return value && typeof value === 'object' && typeof (value as { choice?: unknown }).choice === 'string'
-    ? (value as { choice: string }).choice
-    : null;
+  return value && typeof value === 'object' && typeof (value as { choice?: unknown }).choice === 'string' ? (value as { choice: string }).choice : null;
 }
 
 /** The checked ids of a multi / problems answer ([] when none). */

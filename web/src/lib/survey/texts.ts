@@ -32,7 +32,7 @@ const en = {
   pleaseAnswer: 'Please answer this question.',
   pleaseRate: 'Please rate this item.',
   pleaseRateAll: 'Please rate every item.',
-  thanksTitle: 'Thank you!',
+  thanksTitle: 'Your answers have been sent',
   thanksDefault: 'Thank you for your feedback. It helps us improve.',
   shareInvite: 'Glad you enjoyed it! Would you tell others about your experience?',
   shareLink: 'Share your experience',
@@ -41,6 +41,10 @@ const en = {
   saveError: 'Your answers could not be sent. Please check your connection and try again.',
   unavailableTitle: 'This link is not available',
   unavailableBody: 'This survey link cannot be used. Thank you for your time.',
+  answeredTitle: 'You have already answered, thank you',
+  answeredBody: 'We received your answers on {date}.',
+  expiredTitle: 'This survey link has expired',
+  expiredBody: 'The time to answer this survey has ended. Thank you for your interest.',
   errorTitle: 'Something went wrong',
   errorBody: 'Please try again in a moment.',
   tryAgain: 'Try again',
@@ -81,7 +85,7 @@ const zhCN: Record<SurveyTextKey, string> = {
   pleaseAnswer: '请回答此题。',
   pleaseRate: '请为此项评分。',
   pleaseRateAll: '请为每一项评分。',
-  thanksTitle: '谢谢您！',
+  thanksTitle: '您的回答已提交',
   thanksDefault: '感谢您的反馈，这能帮助我们改进服务。',
   shareInvite: '很高兴您满意！愿意和别人分享您的体验吗？',
   shareLink: '分享您的体验',
@@ -90,6 +94,10 @@ const zhCN: Record<SurveyTextKey, string> = {
   saveError: '答案未能发送。请检查网络后重试。',
   unavailableTitle: '此链接不可用',
   unavailableBody: '此问卷链接无法使用。感谢您抽出时间。',
+  answeredTitle: '您已完成此问卷，谢谢！',
+  answeredBody: '我们已于 {date} 收到您的回答。',
+  expiredTitle: '此问卷链接已过期',
+  expiredBody: '此问卷的作答期限已过。感谢您的关注。',
   errorTitle: '出了点问题',
   errorBody: '请稍后再试。',
   tryAgain: '重试',
@@ -128,7 +136,7 @@ const zhTW: Record<SurveyTextKey, string> = {
   pleaseAnswer: '請回答此題。',
   pleaseRate: '請為此項評分。',
   pleaseRateAll: '請為每一項評分。',
-  thanksTitle: '謝謝您！',
+  thanksTitle: '您的回答已送出',
   thanksDefault: '感謝您的回饋，這能幫助我們改善服務。',
   shareInvite: '很高興您滿意！願意和別人分享您的體驗嗎？',
   shareLink: '分享您的體驗',
@@ -137,6 +145,10 @@ const zhTW: Record<SurveyTextKey, string> = {
   saveError: '答案未能送出。請檢查網路後重試。',
   unavailableTitle: '此連結無法使用',
   unavailableBody: '此問卷連結無法使用。感謝您撥冗。',
+  answeredTitle: '您已完成此問卷，謝謝！',
+  answeredBody: '我們已於 {date} 收到您的回答。',
+  expiredTitle: '此問卷連結已過期',
+  expiredBody: '此問卷的作答期限已過。感謝您的關注。',
   errorTitle: '發生問題',
   errorBody: '請稍後再試。',
   tryAgain: '重試',
@@ -154,6 +166,28 @@ export const LOCALE_NAMES: Record<SurveyLocale, string> = { 'zh-CN': '简体中�
 
 export function isSurveyLocale(value: unknown): value is SurveyLocale {
   return value === 'zh-CN' || value === 'zh-TW' || value === 'en';
+}
+
+/**
+ * The customer's language from an Accept-Language header (for a link that tells nothing about them):
+ * the first tag we speak, Traditional Chinese for zh-Hant / zh-TW / zh-HK / zh-MO; else Simplified Chinese.
+ */
+export function surveyLocaleFromHeader(acceptLanguage: string | null | undefined): SurveyLocale {
+  const tags = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.trim().toLowerCase(), q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((t) => t.tag !== '' && t.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of tags) {
+    if (/^zh-(hant|tw|hk|mo)\b/.test(tag)) return 'zh-TW';
+    if (tag === 'zh' || tag.startsWith('zh-')) return 'zh-CN';
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
+  }
+  return 'zh-CN';
 }
 
 export function st(locale: SurveyLocale | string, key: SurveyTextKey, params: Record<string, string | number> = {}): string {

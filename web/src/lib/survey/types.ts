@@ -2,6 +2,7 @@ import type { AnswerValue, LocalizedText } from './definition';
 import type { FieldErrors } from './flow';
 import type { PageAnswers } from './form-data';
 import type { SurveyLocale } from './texts';
+import type { ThankYouReward } from '@rs/api/contract';
 
 /** Localizes (and pipes the rental facts into) one text of the definition. */
 export type Translate = (text: LocalizedText | null | undefined) => string;
@@ -32,6 +33,19 @@ export interface ThankYou {
   shareUrl: string | null;
   followUpPromised: boolean;
   optOutUrl: string | null;
+  /** the reward code this response was given (never dependent on the answers); null without one */
+  reward?: ThankYouReward | null;
+}
+
+/**
+ * A link that cannot be answered, and what the page says instead, in one language: already answered
+ * (with the day), expired, or the generic text for a link we do not know (which tells nothing more).
+ */
+export interface ClosedLink {
+  reason: 'finished' | 'expired' | 'unknown';
+  locale: SurveyLocale;
+  /** finished: the day the answers came, formatted for the locale */
+  answeredOn: string | null;
 }
 
 /** Returned by every action (success and failure alike). */
@@ -43,5 +57,5 @@ export interface SurveyActionData {
   answers?: PageAnswers;
   message?: string;
   finished?: ThankYou;
+  closed?: ClosedLink;
 }
-

@@ -1,7 +1,7 @@
 // The case list and board: filters in the URL (mine, overdue, status, branch, root cause, priority).
-import { error } from '@sveltejs/kit';
-import { api, ApiError, query } from '$lib/api';
-import type { CaseOptions, CaseSummary } from '$lib/cases/types';
+import { api, query } from '$lib/api';
+import { loadFailure } from '$lib/form-actions';
+import type { CaseList, CaseOptions } from '@rs/api/contract';
 import type { PageServerLoad } from './$types';
 
 const PAGE = 50;
@@ -19,18 +19,15 @@ export const load: PageServerLoad = async ({ fetch, url }) => {
     priority: p.get('priority') || undefined,
     sort: p.get('sort') || undefined,
     rule: p.get('rule') || undefined,
+    channel: p.get('channel') || undefined,
   };
   try {
     const [list, options] = await Promise.all([
-      api<{ items: CaseSummary[]; total: number }>(
-        fetch,
-        `/cases${query({ ...filters, limit: board ? 500 : PAGE, offset: board ? 0 : offset })}`,
-      ),
+      api<CaseList>(fetch, `/cases${query({ ...filters, limit: board ? 500 : PAGE, offset: board ? 0 : offset })}`),
       api<CaseOptions>(fetch, '/cases/options'),
     ]);
     return { list, options, filters, board, offset, pageSize: PAGE, now: new Date().toISOString() };
   } catch (e) {
-    if (e instanceof ApiError) error(e.status, e.problem.detail ?? e.problem.title);
-    throw e;
+    loadFailure(e);
   }
 };

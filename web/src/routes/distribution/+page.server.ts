@@ -1,25 +1,23 @@
 // The delivery funnel of a survey per branch or period, and where messages go.
-import { error } from '@sveltejs/kit';
-import { api, ApiError, query } from '$lib/api';
-import type { DistributionStatus, Funnel, SurveyListItem } from './types';
+import { api, query } from '$lib/api';
+import { loadFailure } from '$lib/form-actions';
+import type { DeliveryFunnel, DistributionStatus, SurveySummary } from '@rs/api/contract';
 import type { PageServerLoad } from './$types';
 
 const GROUPS = ['none', 'branch', 'day', 'week', 'month'] as const;
 
 export const load: PageServerLoad = async ({ fetch, url }) => {
   try {
-    const [surveys, status] = await Promise.all([api<SurveyListItem[]>(fetch, '/surveys'), api<DistributionStatus>(fetch, '/distribution/status')]);
+    const [surveys, status] = await Promise.all([api<SurveySummary[]>(fetch, '/surveys'), api<DistributionStatus>(fetch, '/distribution/status')]);
     const published = surveys.filter((s) => s.latestVersion !== null);
-    const chosen =
-      published.find((s) => s.id === url.searchParams.get('survey')) ?? published.find((s) => s.receivesRentalInvitations) ?? published[0];
+    const chosen = published.find((s) => s.id === url.searchParams.get('survey')) ?? published.find((s) => s.receivesRentalInvitations) ?? published[0];
     const p = url.searchParams;
     const groupBy = (GROUPS as readonly string[]).includes(p.get('groupBy') ?? '') ? (p.get('groupBy') as (typeof GROUPS)[number]) : 'branch';
     const from = p.get('from') || undefined;
     const to = p.get('to') || undefined;
-    const funnel = chosen ? await api<Funnel>(fetch, `/distribution/funnel${query({ survey: chosen.id, groupBy, from, to })}`) : null;
+    const funnel = chosen ? await api<DeliveryFunnel>(fetch, `/distribution/funnel${query({ survey: chosen.id, groupBy, from, to })}`) : null;
     return { surveys: published, surveyId: chosen?.id ?? null, status, funnel, groupBy, from: from ?? '', to: to ?? '' };
   } catch (e) {
-    if (e instanceof ApiError) error(e.status, e.problem.detail ?? e.problem.title);
-    throw e;
+    loadFailure(e);
   }
 };

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { UI_LOCALES, type UiLocale } from '$lib/i18n';
+import { safeRedirectTarget } from '$lib/safe-redirect';
 import type { RequestHandler } from './$types';
 
 /** Switches the UI language and remembers it for a year. */
@@ -11,5 +12,5 @@ export const POST: RequestHandler = async ({ request, cookies }) => {
     cookies.set('lang', to, { path: '/', maxAge: 365 * 86400, httpOnly: false, sameSite: 'lax' });
   }
   // Only same-site paths: never an open redirect.
-  redirect(303, back.startsWith('/') && !back.startsWith('//') ? back : '/');
+  redirect(303, safeRedirectTarget(back, '/'));
 };

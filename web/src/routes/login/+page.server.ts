@@ -2,6 +2,7 @@
 // makes the session; this page copies its HTTP-only cookie onto the browser's response.
 import { fail, redirect } from '@sveltejs/kit';
 import { forwardSessionCookie, safeNext } from '$lib/access';
+import type { LoginBody } from '@rs/api/contract';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -19,7 +20,7 @@ export const actions: Actions = {
     const res = await fetch('/api/auth/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ email, password }),
+      body: JSON.stringify({ email, password } satisfies LoginBody),
     });
     if (res.status === 429) {
       const retryAfter = Number(res.headers.get('retry-after') ?? '60');

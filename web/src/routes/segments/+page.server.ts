@@ -1,6 +1,5 @@
-import { readComparison, readFunnel } from '$lib/dashboard/normalize';
-import { analyticsPath, contextParams, fetchOptional, loadContext } from '$lib/dashboard/server';
-import type { Summary } from '$lib/types';
+import type { AnalyticsFunnel, AnalyticsSummary, Comparison } from '@rs/api/contract';
+import { analyticsPath, contextParams, fetchLoaded, loadContext } from '$lib/dashboard/server';
 import { readSegment, readSegmentMetric } from '$lib/dashboard/segments';
 import type { PageServerLoad } from './$types';
 
@@ -11,9 +10,9 @@ export const load: PageServerLoad = async ({ fetch, url, locals }) => {
   if (!ctx.surveyId) return { ctx, by, metric, segments: null };
   const p = (extra: Record<string, string> = {}) => contextParams(ctx, { groupBy: by, ...extra });
   const [summary, comparison, funnel] = await Promise.all([
-    fetchOptional<Summary>(fetch, analyticsPath('summary', p())),
-    fetchOptional(fetch, analyticsPath('compare', p({ against: 'rest' })), readComparison),
-    fetchOptional(fetch, analyticsPath('funnel', p()), readFunnel),
+    fetchLoaded<AnalyticsSummary>(fetch, analyticsPath('summary', p())),
+    fetchLoaded<Comparison>(fetch, analyticsPath('compare', p({ against: 'rest' }))),
+    fetchLoaded<AnalyticsFunnel>(fetch, analyticsPath('funnel', p())),
   ]);
   return { ctx, by, metric, segments: { summary, comparison, funnel } };
 };

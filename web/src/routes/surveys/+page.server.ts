@@ -1,26 +1,19 @@
 // The survey list: status, version and responses of each survey; create (blank or from a template),
 // duplicate, archive and unarchive. Every action works without JavaScript.
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { api, ApiError } from '$lib/api';
+import { actionFailure, loadFailure } from '$lib/form-actions';
 import { write } from '$lib/builder/api';
-import type { SurveyDetail, SurveyListItem, TemplateSummary } from '$lib/builder/types';
+import type { CreateSurveyBody, DuplicateSurveyBody, SurveyDetail, SurveySummary, SurveyTemplateSummary } from '@rs/api/contract';
 import { t } from '$lib/i18n';
 import type { Actions, PageServerLoad } from './$types';
 
-function loadError(e: unknown): never {
-  if (e instanceof ApiError) error(e.status, e.problem.detail ?? e.problem.title);
-  throw e;
-}
-
 export const load: PageServerLoad = async ({ fetch }) => {
   try {
-    const [surveys, templates] = await Promise.all([
-      api<SurveyListItem[]>(fetch, '/surveys'),
-      api<TemplateSummary[]>(fetch, '/survey-templates'),
-    ]);
+    const [surveys, templates] = await Promise.all([api<SurveySummary[]>(fetch, '/surveys'), api<SurveyTemplateSummary[]>(fetch, '/survey-templates')]);
     return { surveys, templates };
   } catch (e) {
-    loadError(e);
+    loadFailure(e);
   }
 };
 
@@ -28,13 +21,6 @@ const idOf = (form: FormData) => {
   const id = form.get('id');
   return typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
 };
-
-function actionFailure(e: unknown, extra: Record<string, unknown> = {}) {
-  if (e instanceof ApiError) {
-    return fail(e.status, { ...extra, message: e.problem.detail ?? e.problem.title, errors: e.problem.errors ?? [] });
-  }
-  throw e;
-}
 
 export const actions: Actions = {
   create: async ({ request, fetch, locals }) => {
@@ -46,8 +32,11 @@ export const actions: Actions = {
     if (!name) return fail(400, { create: values, errors: [{ path: 'name', message: t(locals.locale, 'surveys.nameRequired') }] });
     let created: SurveyDetail;
     try {
-      created = await write<SurveyDetail>(fetch, '/surveys', { method: 'POST',
-        json: start === 'blank' ? { name, defaultLocale } : { name, fromTemplate: start },
+      created = await write<SurveyDetail>(fetch, '/surveys', {
+        method: 'POST',
+        json: (start === 'blank'
+          ? { name, defaultLocale: defaultLocale as CreateSurveyBody['defaultLocale'] }
+          : { name, fromTemplate: start }) satisfies CreateSurveyBody,
       });
     } catch (e) {
       return actionFailure(e, { create: values });
@@ -62,8 +51,9 @@ export const actions: Actions = {
     const name = String(form.get('name') ?? '').trim();
     let created: SurveyDetail;
     try {
-      created = await write<SurveyDetail>(fetch, `/surveys/${id}/duplicate`, { method: 'POST',
-        json: name ? { name: t(locals.locale, 'surveys.copyName', { name }) } : {},
+      created = await write<SurveyDetail>(fetch, `/surveys/${id}/duplicate`, {
+        method: 'POST',
+        json: (name ? { name: t(locals.locale, 'surveys.copyName', { name }) } : {}) satisfies DuplicateSurveyBody,
       });
     } catch (e) {
       return actionFailure(e);
@@ -75,7 +65,7 @@ export const actions: Actions = {
     const id = idOf(await request.formData());
     if (!id) return fail(400, { message: 'Bad id' });
     try {
-      await write(fetch, `/surveys/${id}/archive`, { method: 'POST' });
+      await write<SurveyDetail>(fetch, `/surveys/${id}/archive`, { method: 'POST' });
     } catch (e) {
       return actionFailure(e);
     }
@@ -86,7 +76,7 @@ export const actions: Actions = {
     const id = idOf(await request.formData());
     if (!id) return fail(400, { message: 'Bad id' });
     try {
-      await write(fetch, `/surveys/${id}/unarchive`, { method: 'POST' });
+      await write<SurveyDetail>(fetch, `/surveys/${id}/unarchive`, { method: 'POST' });
     } catch (e) {
       return actionFailure(e);
     }

@@ -1,8 +1,8 @@
 // API keys for integrations: scopes, last use, revoke; the key itself is shown once.
 import { api } from '$lib/api';
 import type { Actions, PageServerLoad } from './$types';
-import { failure, idFrom, loadFailure } from '../form';
-import type { ApiKey } from '../types';
+import { actionFailure, idFrom, loadFailure } from '$lib/form-actions';
+import type { ApiKey, ApiKeyCreated } from '@rs/api/contract';
 
 export const load: PageServerLoad = async ({ fetch }) => {
   try {
@@ -18,22 +18,22 @@ export const actions: Actions = {
     const expires = String(form.get('expiresOn') ?? '');
     const values = { name: String(form.get('name') ?? '').trim(), scopes: form.getAll('scopes').map(String) };
     try {
-      const created = await api<{ apiKey: ApiKey; key: string }>(fetch, '/api-keys', {
+      const created = await api<ApiKeyCreated>(fetch, '/api-keys', {
         method: 'POST',
         json: { ...values, ...(expires ? { expiresAt: new Date(`${expires}T23:59:59+08:00`).toISOString() } : {}) },
       });
       return { created };
     } catch (e) {
-      return failure(e, { values });
+      return actionFailure(e, { values });
     }
   },
   revoke: async ({ request, fetch }) => {
     const id = idFrom(await request.formData());
     try {
-      await api(fetch, `/api-keys/${id}`, { method: 'DELETE' });
+      await api<null>(fetch, `/api-keys/${id}`, { method: 'DELETE' });
       return { revoked: id };
     } catch (e) {
-      return failure(e);
+      return actionFailure(e);
     }
   },
 };

@@ -1,8 +1,8 @@
 // The audit log: who changed what, newest first, filtered by the URL's query.
 import { api, query } from '$lib/api';
 import type { PageServerLoad } from './$types';
-import { loadFailure } from '../form';
-import type { AuditEntry } from '../types';
+import { loadFailure } from '$lib/form-actions';
+import type { AuditPage } from '@rs/api/contract';
 
 export const load: PageServerLoad = async ({ fetch, url }) => {
   const filters = {
@@ -12,10 +12,7 @@ export const load: PageServerLoad = async ({ fetch, url }) => {
     to: url.searchParams.get('to') ?? '',
   };
   try {
-    const page = await api<{ entries: AuditEntry[]; nextBefore: number | null }>(
-      fetch,
-      `/audit${query({ ...filters, before: url.searchParams.get('before'), limit: 50 })}`,
-    );
+    const page = await api<AuditPage>(fetch, `/audit${query({ ...filters, before: url.searchParams.get('before'), limit: 50 })}`);
     return { ...page, filters };
   } catch (e) {
     loadFailure(e);

@@ -3,14 +3,8 @@
 import { fail } from '@sveltejs/kit';
 import { api } from '$lib/api';
 import type { Actions, PageServerLoad } from './$types';
-import { failure, idFrom, loadFailure } from '../form';
-import type { CustomerMatch } from '../types';
-
-interface RetentionStatus {
-  retentionDays: number;
-  dueNow: number;
-  lastRun: { at: string; customersErased: number } | null;
-}
+import { actionFailure, idFrom, loadFailure } from '$lib/form-actions';
+import type { CustomerMatch, CustomerSearchBody, ErasureResult, RetentionRun, RetentionStatus } from '@rs/api/contract';
 
 export const load: PageServerLoad = async ({ fetch }) => {
   try {
@@ -25,9 +19,12 @@ export const actions: Actions = {
     const queryText = String((await request.formData()).get('query') ?? '').trim();
     if (!queryText) return fail(400, { query: queryText, matches: [] as CustomerMatch[] });
     try {
-      return { query: queryText, matches: await api<CustomerMatch[]>(fetch, '/privacy/customers/search', { method: 'POST', json: { query: queryText } }) };
+      return {
+        query: queryText,
+        matches: await api<CustomerMatch[]>(fetch, '/privacy/customers/search', { method: 'POST', json: { query: queryText } satisfies CustomerSearchBody }),
+      };
     } catch (e) {
-      return failure(e, { query: queryText });
+      return actionFailure(e, { query: queryText });
     }
   },
   erase: async ({ request, fetch }) => {
@@ -35,16 +32,16 @@ export const actions: Actions = {
     const id = idFrom(form);
     if (form.get('confirm') !== 'yes') return fail(400, { confirmMissing: id });
     try {
-      return { erased: await api<{ customerId: string; alreadyErased: boolean; answersRemoved: number; rentals: number }>(fetch, `/privacy/customers/${id}/erase`, { method: 'POST' }) };
+      return { erased: await api<ErasureResult>(fetch, `/privacy/customers/${id}/erase`, { method: 'POST' }) };
     } catch (e) {
-      return failure(e);
+      return actionFailure(e);
     }
   },
   retention: async ({ fetch }) => {
     try {
-      return { retentionRun: await api<{ customersErased: number }>(fetch, '/privacy/retention/run', { method: 'POST' }) };
+      return { retentionRun: await api<RetentionRun>(fetch, '/privacy/retention/run', { method: 'POST' }) };
     } catch (e) {
-      return failure(e);
+      return actionFailure(e);
     }
   },
 };

@@ -1,8 +1,9 @@
 // One case: what the customer said, who they are, the timeline, and the work on it (contact log,
 // notes, status moves, root cause, resolution, compensation, owner). Every form works without JavaScript.
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { api, ApiError } from '$lib/api';
-import type { CaseDetail, CaseOptions } from '$lib/cases/types';
+import { actionFailure, loadFailure } from '$lib/form-actions';
+import type { CaseAttachment, CaseContactBody, CaseDetail, CaseNoteBody, CaseOptions, CaseTransitionBody, CaseUpdateBody } from '@rs/api/contract';
 import { t } from '$lib/i18n';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -11,8 +12,7 @@ export const load: PageServerLoad = async ({ fetch, params }) => {
     const [detail, options] = await Promise.all([api<CaseDetail>(fetch, `/cases/${params.id}`), api<CaseOptions>(fetch, '/cases/options')]);
     return { detail, options, now: new Date().toISOString() };
   } catch (e) {
-    if (e instanceof ApiError) error(e.status, e.problem.detail ?? e.problem.title);
-    throw e;
+    loadFailure(e);
   }
 };
 
@@ -27,11 +27,10 @@ async function send(action: string, call: () => Promise<unknown>, locale: 'zh-CN
     await call();
     return { action, ok: true };
   } catch (e) {
-    if (e instanceof ApiError) {
-      const message = e.status === 409 && e.problem.title === 'Conflict' && !e.problem.errors ? t(locale, 'case.conflict') : (e.problem.detail ?? e.problem.title);
-      return fail(e.status, { action, message, errors: e.problem.errors ?? [] });
-    }
-    throw e;
+    // A change made meanwhile by someone else (stale version) gets the page's own wording.
+    if (e instanceof ApiError && e.status === 409 && e.problem.title === 'Conflict' && !e.problem.errors)
+      return fail(409, { action, message: t(locale, 'case.conflict'), errors: [] });
+    return actionFailure(e, { action });
   }
 }
 
@@ -40,37 +39,57 @@ export const actions: Actions = {
     const form = await request.formData();
     const to = text(form, 'to');
     const amount = text(form, 'compensationAmount');
-    const body: Record<string, unknown> = { to, version: version(form) };
+    // Form fields are strings; the API checks each value and names the field it refuses.
+    const body: CaseTransitionBody = { to: to as CaseTransitionBody['to'], version: version(form) };
     if (text(form, 'note')) body.note = text(form, 'note');
     if (to === 'resolved') {
-      if (text(form, 'rootCause')) body.rootCause = text(form, 'rootCause');
+      if (text(form, 'rootCause')) body.rootCause = text(form, 'rootCause') as CaseTransitionBody['rootCause'];
       if (text(form, 'resolution')) body.resolution = text(form, 'resolution');
-      if (text(form, 'compensationType')) body.compensationType = text(form, 'compensationType');
+      if (text(form, 'compensationType')) body.compensationType = text(form, 'compensationType') as CaseTransitionBody['compensationType'];
       if (amount) body.compensationAmount = Number(amount);
       body.sendFollowUp = form.get('sendFollowUp') === 'on';
     }
-    return send(`transition:${to}`, () => api(fetch, `/cases/${params.id}/transitions`, { method: 'POST', json: body }), locals.locale);
+    return send(`transition:${to}`, () => api<CaseDetail>(fetch, `/cases/${params.id}/transitions`, { method: 'POST', json: body }), locals.locale);
+  },
+
+  attach: async ({ request, fetch, params, locals }) => {
+    const form = await request.formData();
+    const file = form.get('file');
+    if (!(file instanceof File) || file.size === 0) return fail(400, { action: 'attach', message: t(locals.locale, 'complaints.attach.missing'), errors: [] });
+    // The file goes to the API as the body, its name in a header (URI-encoded), never in the URL.
+    const content = new Uint8Array(await file.arrayBuffer());
+    return send(
+      'attach',
+      () =>
+        api<CaseAttachment>(fetch, `/cases/${params.id}/attachments`, {
+          method: 'POST',
+          headers: { 'content-type': file.type || 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) },
+          body: content,
+        }),
+      locals.locale,
+    );
   },
 
   contact: async ({ request, fetch, params, locals }) => {
     const form = await request.formData();
-    const json = { channel: text(form, 'channel'), body: text(form, 'body') };
-    return send('contact', () => api(fetch, `/cases/${params.id}/contacts`, { method: 'POST', json }), locals.locale);
+    const json: CaseContactBody = { channel: text(form, 'channel') as CaseContactBody['channel'], body: text(form, 'body') };
+    return send('contact', () => api<CaseDetail>(fetch, `/cases/${params.id}/contacts`, { method: 'POST', json }), locals.locale);
   },
 
   note: async ({ request, fetch, params, locals }) => {
     const form = await request.formData();
-    return send('note', () => api(fetch, `/cases/${params.id}/notes`, { method: 'POST', json: { body: text(form, 'body') } }), locals.locale);
+    const json: CaseNoteBody = { body: text(form, 'body') };
+    return send('note', () => api<CaseDetail>(fetch, `/cases/${params.id}/notes`, { method: 'POST', json }), locals.locale);
   },
 
   update: async ({ request, fetch, params, locals }) => {
     const form = await request.formData();
-    const json: Record<string, unknown> = { version: version(form) };
-    if (text(form, 'priority')) json.priority = text(form, 'priority');
-    json.rootCause = text(form, 'rootCause') || null;
+    const json: CaseUpdateBody = { version: version(form) };
+    if (text(form, 'priority')) json.priority = text(form, 'priority') as CaseUpdateBody['priority'];
+    json.rootCause = (text(form, 'rootCause') || null) as CaseUpdateBody['rootCause'];
     const assignee = text(form, 'assignee');
     if (assignee.startsWith('user:')) json.assignee = { userId: assignee.slice(5) };
     if (assignee.startsWith('team:')) json.assignee = { teamId: assignee.slice(5) };
-    return send('update', () => api(fetch, `/cases/${params.id}`, { method: 'PATCH', json }), locals.locale);
+    return send('update', () => api<CaseDetail>(fetch, `/cases/${params.id}`, { method: 'PATCH', json }), locals.locale);
   },
 };

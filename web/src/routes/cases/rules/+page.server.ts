@@ -1,21 +1,20 @@
 // Alert rules of every survey, the teams cases can go to, and who breached cases escalate to.
-import { error, fail } from '@sveltejs/kit';
-import { api, ApiError } from '$lib/api';
+import { api } from '$lib/api';
+import { loadFailure, runAction } from '$lib/form-actions';
 import { formValuesOf, ruleInputOf } from '$lib/cases/rule-form';
-import type { AlertRule, EscalationContact } from '$lib/cases/types';
+import type { AlertRule, CaseTeam, CaseTeamBody, EscalationContact, EscalationContactBody, EscalationContacts } from '@rs/api/contract';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ fetch }) => {
   try {
     const [rules, teams, escalation] = await Promise.all([
       api<AlertRule[]>(fetch, '/alert-rules'),
-      api<{ id: string; name: string; email: string }[]>(fetch, '/case-teams'),
-      api<{ contacts: EscalationContact[]; regions: string[] }>(fetch, '/escalation-contacts'),
+      api<CaseTeam[]>(fetch, '/case-teams'),
+      api<EscalationContacts>(fetch, '/escalation-contacts'),
     ]);
     return { rules, teams, escalation };
   } catch (e) {
-    if (e instanceof ApiError) error(e.status, e.problem.detail ?? e.problem.title);
-    throw e;
+    loadFailure(e);
   }
 };
 
@@ -24,44 +23,40 @@ const field = (form: FormData, name: string) => {
   return typeof v === 'string' ? v.trim() : '';
 };
 
-async function run(action: string, call: () => Promise<unknown>) {
-  try {
-    await call();
-    return { action, ok: true };
-  } catch (e) {
-    if (e instanceof ApiError) return fail(e.status, { action, message: e.problem.detail ?? e.problem.title, errors: e.problem.errors ?? [] });
-    throw e;
-  }
-}
-
 export const actions: Actions = {
   toggle: async ({ request, fetch }) => {
     const id = field(await request.formData(), 'id');
-    return run('toggle', async () => {
+    return runAction('toggle', async () => {
       const rule = await api<AlertRule>(fetch, `/alert-rules/${id}`);
       const input = ruleInputOf({ ...formValuesOf(rule), enabled: !rule.enabled });
-      await api(fetch, `/alert-rules/${id}`, { method: 'PUT', json: input });
+      await api<AlertRule>(fetch, `/alert-rules/${id}`, { method: 'PUT', json: input });
     });
   },
   deleteRule: async ({ request, fetch }) => {
     const id = field(await request.formData(), 'id');
-    return run('deleteRule', () => api(fetch, `/alert-rules/${id}`, { method: 'DELETE' }));
+    return runAction('deleteRule', () => api<null>(fetch, `/alert-rules/${id}`, { method: 'DELETE' }));
   },
   addTeam: async ({ request, fetch }) => {
     const form = await request.formData();
-    return run('addTeam', () => api(fetch, '/case-teams', { method: 'POST', json: { name: field(form, 'name'), email: field(form, 'email') } }));
+    const json: CaseTeamBody = { name: field(form, 'name'), email: field(form, 'email') };
+    return runAction('addTeam', () => api<CaseTeam>(fetch, '/case-teams', { method: 'POST', json }));
   },
   deleteTeam: async ({ request, fetch }) => {
     const id = field(await request.formData(), 'id');
-    return run('deleteTeam', () => api(fetch, `/case-teams/${id}`, { method: 'DELETE' }));
+    return runAction('deleteTeam', () => api<null>(fetch, `/case-teams/${id}`, { method: 'DELETE' }));
   },
   addContact: async ({ request, fetch }) => {
     const form = await request.formData();
-    const json = { level: field(form, 'level'), region: field(form, 'region') || null, name: field(form, 'name'), email: field(form, 'email') };
-    return run('addContact', () => api(fetch, '/escalation-contacts', { method: 'POST', json }));
+    const json: EscalationContactBody = {
+      level: field(form, 'level') as EscalationContactBody['level'],
+      region: field(form, 'region') || null,
+      name: field(form, 'name'),
+      email: field(form, 'email'),
+    };
+    return runAction('addContact', () => api<EscalationContact>(fetch, '/escalation-contacts', { method: 'POST', json }));
   },
   deleteContact: async ({ request, fetch }) => {
     const id = field(await request.formData(), 'id');
-    return run('deleteContact', () => api(fetch, `/escalation-contacts/${id}`, { method: 'DELETE' }));
+    return runAction('deleteContact', () => api<null>(fetch, `/escalation-contacts/${id}`, { method: 'DELETE' }));
   },
 };

@@ -1,7 +1,7 @@
 // Messages by status; the dead letters (every retry failed) can be sent again from here.
-import { error, fail } from '@sveltejs/kit';
-import { api, ApiError, query } from '$lib/api';
-import type { Delivery } from '../types';
+import { api, query } from '$lib/api';
+import { actionFailure, loadFailure } from '$lib/form-actions';
+import type { Deliveries, Delivery } from '@rs/api/contract';
 import type { Actions, PageServerLoad } from './$types';
 
 const STATUSES = ['dead', 'failed', 'queued', 'scheduled', 'sent', 'skipped', 'cancelled'] as const;
@@ -13,14 +13,10 @@ export const load: PageServerLoad = async ({ fetch, url }) => {
   const outcome = p.get('outcome') || undefined;
   const offset = Math.max(0, Number(p.get('offset')) || 0);
   try {
-    const list = await api<{ total: number; counts: Record<string, number>; items: Delivery[] }>(
-      fetch,
-      `/deliveries${query({ status, outcome, limit: PAGE, offset })}`,
-    );
+    const list = await api<Deliveries>(fetch, `/deliveries${query({ status, outcome, limit: PAGE, offset })}`);
     return { list, status, outcome: outcome ?? '', offset, pageSize: PAGE, statuses: STATUSES };
   } catch (e) {
-    if (e instanceof ApiError) error(e.status, e.problem.detail ?? e.problem.title);
-    throw e;
+    loadFailure(e);
   }
 };
 
@@ -28,11 +24,10 @@ export const actions: Actions = {
   retry: async ({ request, fetch }) => {
     const id = String((await request.formData()).get('id') ?? '');
     try {
-      await api(fetch, `/deliveries/${encodeURIComponent(id)}/retry`, { method: 'POST' });
+      await api<Delivery>(fetch, `/deliveries/${encodeURIComponent(id)}/retry`, { method: 'POST' });
       return { retried: id };
     } catch (e) {
-      if (e instanceof ApiError) return fail(e.status, { id, message: e.problem.detail ?? e.problem.title });
-      throw e;
+      return actionFailure(e, { id });
     }
   },
 };

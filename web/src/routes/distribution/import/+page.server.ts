@@ -1,15 +1,15 @@
 // Upload a CSV file of rentals; the latest imports.
-import { error, fail, redirect } from '@sveltejs/kit';
-import { api, ApiError } from '$lib/api';
-import type { ImportJob, ImportUpload } from '../types';
+import { fail, redirect } from '@sveltejs/kit';
+import { api } from '$lib/api';
+import { actionFailure, loadFailure } from '$lib/form-actions';
+import type { ImportJob, ImportUpload } from '@rs/api/contract';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ fetch }) => {
   try {
     return { imports: await api<ImportJob[]>(fetch, '/imports') };
   } catch (e) {
-    if (e instanceof ApiError) error(e.status, e.problem.detail ?? e.problem.title);
-    throw e;
+    loadFailure(e);
   }
 };
 
@@ -26,8 +26,7 @@ export const actions: Actions = {
         headers: { 'content-type': 'text/csv' },
       });
     } catch (e) {
-      if (e instanceof ApiError) return fail(e.status, { message: e.problem.detail ?? e.problem.title });
-      throw e;
+      return actionFailure(e);
     }
     redirect(303, `/distribution/import/${uploaded.id}`);
   },

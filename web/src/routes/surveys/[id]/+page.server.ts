@@ -1,12 +1,13 @@
 // The survey editor. The draft travels as JSON in a hidden field ("definition"); the controls post their
 // own values too ("<kind>:<path>") and a structural edit comes as the button "op", so the page works
 // without JavaScript: the server applies the same edits (lib/builder/model.ts) and saves the draft.
-import { error, fail, redirect } from '@sveltejs/kit';
-import type { SurveyDefinition } from '@rs/api/surveys/definition/index';
+import { fail, redirect } from '@sveltejs/kit';
+import type { SurveyDefinition } from '@rs/survey-definition';
 import { api, ApiError } from '$lib/api';
+import { actionFailure, loadFailure } from '$lib/form-actions';
 import { write } from '$lib/builder/api';
 import { applyFields, applyOp, fieldEntries, parseDefinition } from '$lib/builder/model';
-import type { PublishPreview, PublishResult, SurveyDetail, SurveyListItem, VersionDetail } from '$lib/builder/types';
+import type { DuplicateSurveyBody, PublishPreview, PublishResult, SurveyDetail, SurveyVersion, TargetsPreview, UpdateDraftBody } from '@rs/api/contract';
 import { t, type MessageKey } from '$lib/i18n';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,16 +16,14 @@ type Fetch = typeof fetch;
 export const load: PageServerLoad = async ({ fetch, params }) => {
   try {
     const survey = await api<SurveyDetail>(fetch, `/surveys/${params.id}`);
-    const [latest, all] = await Promise.all([
-      survey.latestVersion ? api<VersionDetail>(fetch, `/surveys/${params.id}/versions/${survey.latestVersion}`) : null,
-      survey.kind === 'post_rental' ? api<SurveyListItem[]>(fetch, '/surveys') : [],
+    const [latest, rentalPreview] = await Promise.all([
+      survey.latestVersion ? api<SurveyVersion>(fetch, `/surveys/${params.id}/versions/${survey.latestVersion}`) : null,
+      // Which rentals publishing this post-rental survey takes over, and from which survey (needs distribution:read).
+      survey.kind === 'post_rental' ? api<TargetsPreview>(fetch, `/surveys/${params.id}/invitation-targets/preview`).catch(() => null) : null,
     ]);
-    // Publishing a post-rental survey makes it the one new rentals are invited to.
-    const target = all.find((s) => s.receivesRentalInvitations);
-    return { survey, latest, rentalTarget: target ? { id: target.id, name: target.name } : null };
+    return { survey, latest, rentalPreview };
   } catch (e) {
-    if (e instanceof ApiError) error(e.status, e.problem.detail ?? e.problem.title);
-    throw e;
+    loadFailure(e);
   }
 };
 
@@ -59,8 +58,13 @@ function posted(form: FormData): Posted | null {
 }
 
 async function saveDraft(fetch: Fetch, id: string, draft: Posted) {
-  return write<SurveyDetail>(fetch, `/surveys/${id}/draft`, { method: 'PUT',
-    json: { definition: draft.definition, ...(draft.name ? { name: draft.name } : {}), ...(draft.expectedUpdatedAt ? { expectedUpdatedAt: draft.expectedUpdatedAt } : {}) },
+  return write<SurveyDetail>(fetch, `/surveys/${id}/draft`, {
+    method: 'PUT',
+    json: {
+      definition: draft.definition,
+      ...(draft.name ? { name: draft.name } : {}),
+      ...(draft.expectedUpdatedAt ? { expectedUpdatedAt: draft.expectedUpdatedAt } : {}),
+    } satisfies UpdateDraftBody,
   });
 }
 
@@ -72,7 +76,7 @@ function saveFailure(e: unknown, draft: Posted) {
       name: draft.name,
       message: e.problem.detail ?? e.problem.title,
       status: e.status,
-      issues: (e.problem.errors ?? []).map(({ path, message }) => ({ path, message })),
+      issues: (e.problem.errors ?? []).map(({ path, code, params, message }) => ({ path, code, params, message })),
     });
   }
   throw e;
@@ -107,30 +111,31 @@ export const actions: Actions = {
       if (preview.breaksComparability && form.get('confirmBreaking') !== 'yes') {
         return fail(409, { needsConfirm: true, message: t(locals.locale, 'publish.confirmNeeded') });
       }
+      // Texts a language still misses: published only when the person said they know.
+      if (preview.missingTranslations?.some((m) => m.missing.length > 0) && form.get('confirmMissing') !== 'yes') {
+        return fail(409, { needsConfirmMissing: true, message: t(locals.locale, 'publish.confirmMissingNeeded') });
+      }
       const published = await write<PublishResult>(fetch, `/surveys/${params.id}/publish`, { method: 'POST' });
       return { published };
     } catch (e) {
-      if (e instanceof ApiError) return fail(e.status, { message: e.problem.detail ?? e.problem.title, status: e.status });
-      throw e;
+      return actionFailure(e, { status: e instanceof ApiError ? e.status : undefined });
     }
   },
 
   archive: async ({ fetch, params }) => {
     try {
-      await write(fetch, `/surveys/${params.id}/archive`, { method: 'POST' });
+      await write<SurveyDetail>(fetch, `/surveys/${params.id}/archive`, { method: 'POST' });
     } catch (e) {
-      if (e instanceof ApiError) return fail(e.status, { message: e.problem.detail ?? e.problem.title });
-      throw e;
+      return actionFailure(e);
     }
     return { archived: true };
   },
 
   unarchive: async ({ fetch, params }) => {
     try {
-      await write(fetch, `/surveys/${params.id}/unarchive`, { method: 'POST' });
+      await write<SurveyDetail>(fetch, `/surveys/${params.id}/unarchive`, { method: 'POST' });
     } catch (e) {
-      if (e instanceof ApiError) return fail(e.status, { message: e.problem.detail ?? e.problem.title });
-      throw e;
+      return actionFailure(e);
     }
     return { unarchived: true };
   },
@@ -139,12 +144,12 @@ export const actions: Actions = {
     const name = String((await request.formData()).get('name') ?? '').trim();
     let created: SurveyDetail;
     try {
-      created = await write<SurveyDetail>(fetch, `/surveys/${params.id}/duplicate`, { method: 'POST',
-        json: name ? { name: t(locals.locale, 'surveys.copyName', { name }) } : {},
+      created = await write<SurveyDetail>(fetch, `/surveys/${params.id}/duplicate`, {
+        method: 'POST',
+        json: (name ? { name: t(locals.locale, 'surveys.copyName', { name }) } : {}) satisfies DuplicateSurveyBody,
       });
     } catch (e) {
-      if (e instanceof ApiError) return fail(e.status, { message: e.problem.detail ?? e.problem.title });
-      throw e;
+      return actionFailure(e);
     }
     redirect(303, `/surveys/${created.id}`);
   },

@@ -2,13 +2,16 @@
 import { error } from '@sveltejs/kit';
 import { api } from '$lib/api';
 import type { Actions, PageServerLoad } from './$types';
-import { failure, idFrom, loadFailure, UUID } from '../../form';
-import type { Delivery, Webhook } from '../../types';
+import { actionFailure, idFrom, loadFailure, UUID } from '$lib/form-actions';
+import type { Webhook, WebhookDelivery } from '@rs/api/contract';
 
 export const load: PageServerLoad = async ({ fetch, params }) => {
   if (!UUID.test(params.id)) error(404, 'Not found');
   try {
-    const [webhooks, deliveries] = await Promise.all([api<Webhook[]>(fetch, '/webhooks'), api<Delivery[]>(fetch, `/webhooks/${params.id}/deliveries?limit=100`)]);
+    const [webhooks, deliveries] = await Promise.all([
+      api<Webhook[]>(fetch, '/webhooks'),
+      api<WebhookDelivery[]>(fetch, `/webhooks/${params.id}/deliveries?limit=100`),
+    ]);
     const webhook = webhooks.find((w) => w.id === params.id);
     if (!webhook) error(404, 'Not found');
     return { webhook, deliveries };
@@ -20,10 +23,10 @@ export const load: PageServerLoad = async ({ fetch, params }) => {
 export const actions: Actions = {
   retry: async ({ request, fetch }) => {
     try {
-      await api(fetch, `/webhooks/deliveries/${idFrom(await request.formData())}/retry`, { method: 'POST' });
+      await api<WebhookDelivery>(fetch, `/webhooks/deliveries/${idFrom(await request.formData())}/retry`, { method: 'POST' });
       return { retried: true };
     } catch (e) {
-      return failure(e);
+      return actionFailure(e);
     }
   },
 };

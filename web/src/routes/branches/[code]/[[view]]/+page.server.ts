@@ -1,4 +1,8 @@
 import { error } from '@sveltejs/kit';
+import { can } from '$lib/access';
+import { api, query } from '$lib/api';
+import type { ActionPlanList } from '@rs/api/contract';
+import { loadChange } from '$lib/dashboard/change';
 import { loadContext } from '$lib/dashboard/server';
 import { isView, loadView } from '$lib/dashboard/views';
 import type { PageServerLoad } from './$types';
@@ -17,5 +21,11 @@ export const load: PageServerLoad = async ({ fetch, url, params, locals }) => {
     code: params.code,
     name: branch?.label ?? params.code,
     view: ctx.surveyId ? await loadView(fetch, ctx, view, { branchPage: true }) : null,
+    change: view === 'overview' ? await loadChange(fetch, ctx) : null,
+    // The branch's action plans (overview only), newest due first.
+    plans:
+      view === 'overview' && can(locals.user, 'analytics:read')
+        ? await api<ActionPlanList>(fetch, `/action-plans${query({ branch: params.code })}`).catch(() => null)
+        : null,
   };
 };

@@ -1,19 +1,26 @@
 // A survey's invitation rules, edited as a plain form.
-import { error, fail } from '@sveltejs/kit';
-import { api, ApiError } from '$lib/api';
-import type { Channel, InvitationRules, MessageKind, MessageLocale, RulesResult } from '../../types';
+import { api } from '$lib/api';
+import { actionFailure, loadFailure } from '$lib/form-actions';
+import type {
+  InvitationChannel as Channel,
+  InvitationRules,
+  InvitationRulesBody,
+  InvitationRulesResult,
+  MessageKind,
+  MessageLocale,
+  SurveyDetail,
+} from '@rs/api/contract';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ fetch, params }) => {
   try {
     const [rules, survey] = await Promise.all([
-      api<RulesResult>(fetch, `/surveys/${params.surveyId}/invitation-rules`),
-      api<{ id: string; name: string }>(fetch, `/surveys/${params.surveyId}`),
+      api<InvitationRulesResult>(fetch, `/surveys/${params.surveyId}/invitation-rules`),
+      api<SurveyDetail>(fetch, `/surveys/${params.surveyId}`),
     ]);
     return { result: rules, surveyName: survey.name };
   } catch (e) {
-    if (e instanceof ApiError) error(e.status, e.problem.detail ?? e.problem.title);
-    throw e;
+    loadFailure(e);
   }
 };
 
@@ -38,16 +45,22 @@ function rulesFromForm(form: FormData): InvitationRules {
         const v = String(form.get(`tpl.${kind}.${locale}.${part}`) ?? '').trim();
         if (v) text[part] = v;
       }
-      if (Object.keys(text).length > 0) ((templates[kind] ??= {})[locale] = text);
+      if (Object.keys(text).length > 0) (templates[kind] ??= {})[locale] = text;
     }
   }
   const order = String(form.get('channelOrder') ?? 'email,sms').split(',') as Channel[];
   return {
+    targets: {
+      branches: list(form.get('targetBranches')),
+      regions: list(form.get('targetRegions')),
+      customerTypes: form.getAll('targetCustomerTypes').map(String) as ('business' | 'leisure')[],
+      vehicleClasses: list(form.get('targetVehicleClasses')),
+    },
     enabled: form.get('enabled') === 'on',
     eligibility: {
       branches: list(form.get('branches')),
       vehicleClasses: list(form.get('vehicleClasses')),
-      bookingChannels: form.getAll('bookingChannels').map(String),
+      bookingChannels: form.getAll('bookingChannels').map(String) as InvitationRules['eligibility']['bookingChannels'],
       sampleRatePercent: num(form.get('sampleRatePercent'), 100),
       maxDaysSinceReturn: num(form.get('maxDaysSinceReturn'), 30),
     },
@@ -75,11 +88,10 @@ export const actions: Actions = {
   save: async ({ request, fetch, params }) => {
     const rules = rulesFromForm(await request.formData());
     try {
-      await api(fetch, `/surveys/${params.surveyId}/invitation-rules`, { method: 'PUT', json: rules });
+      await api<InvitationRulesResult>(fetch, `/surveys/${params.surveyId}/invitation-rules`, { method: 'PUT', json: rules satisfies InvitationRulesBody });
       return { saved: true };
     } catch (e) {
-      if (e instanceof ApiError) return fail(e.status, { message: e.problem.detail ?? e.problem.title, errors: e.problem.errors ?? [], rules });
-      throw e;
+      return actionFailure(e, { rules });
     }
   },
 };

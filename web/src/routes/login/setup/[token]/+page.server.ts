@@ -2,13 +2,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { forwardSessionCookie } from '$lib/access';
 import { api, ApiError } from '$lib/api';
+import type { SetupBody, SetupInfo } from '@rs/api/contract';
 import type { Actions, PageServerLoad } from './$types';
-
-interface SetupInfo {
-  purpose: 'setup' | 'password';
-  email: string | null;
-  name: string | null;
-}
 
 export const load: PageServerLoad = async ({ fetch, params }) => {
   try {
@@ -30,12 +25,17 @@ export const actions: Actions = {
     const res = await fetch(`/api/auth/setup/${encodeURIComponent(params.token)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ password, ...(email ? { email } : {}), ...(name ? { name } : {}) }),
+      body: JSON.stringify({ password, ...(email ? { email } : {}), ...(name ? { name } : {}) } satisfies SetupBody),
     });
     if (!res.ok) {
       const problem = await res.json().catch(() => ({}));
       const policy = problem.errors?.some((e: { code?: string }) => e.code === 'password_policy');
-      return fail(res.status, { email, name, error: policy ? ('policy' as const) : res.status === 404 ? ('gone' as const) : ('invalid' as const), message: String(problem.errors?.[0]?.message ?? problem.detail ?? '') });
+      return fail(res.status, {
+        email,
+        name,
+        error: policy ? ('policy' as const) : res.status === 404 ? ('gone' as const) : ('invalid' as const),
+        message: String(problem.errors?.[0]?.message ?? problem.detail ?? ''),
+      });
     }
     forwardSessionCookie(res, cookies, url.protocol === 'https:');
     redirect(303, '/account?welcome=1');

@@ -2,6 +2,7 @@
 // scanners opening the link change nothing), then the API records the opt-out.
 import { error } from '@sveltejs/kit';
 import { api, ApiError } from '$lib/api';
+import type { OptOutResult } from '@rs/api/contract';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ setHeaders }) => {
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async ({ setHeaders }) => {
 export const actions: Actions = {
   default: async ({ params, fetch }) => {
     try {
-      await api(fetch, `/respond/${encodeURIComponent(params.token)}/opt-out`, { method: 'POST' });
+      await api<OptOutResult>(fetch, `/respond/${encodeURIComponent(params.token)}/opt-out`, { method: 'POST' });
       return { done: true };
     } catch (e) {
       if (e instanceof ApiError) {

@@ -2,7 +2,7 @@
 import { error } from '@sveltejs/kit';
 import { can } from '$lib/access';
 import type { RequestHandler } from './$types';
-import { UUID } from '../../../form';
+import { UUID } from '$lib/form-actions';
 
 export const GET: RequestHandler = async ({ fetch, params, locals }) => {
   if (!can(locals.user, 'privacy:admin')) error(403, 'forbidden');
