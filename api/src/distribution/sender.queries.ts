@@ -10,6 +10,8 @@ export interface DeliveryRow {
   kind: MessageKind;
   channel: Channel;
   status: string;
+  /** The delivery's take count after this take: the lease its claim must still hold. */
+  attempts: number;
   inv_status: string;
   token_hash: string;
   expires_at: string;
@@ -49,9 +51,9 @@ export async function takeDeliveries(sql: SqlClient, takes: { id: string; at: Da
     ), d as (
       update deliveries set attempts = attempts + 1, updated_at = t.at
       from t where deliveries.id = t.id and deliveries.status = 'queued'
-      returning deliveries.id, deliveries.invitation_id, deliveries.step, deliveries.kind, deliveries.channel, deliveries.status
+      returning deliveries.id, deliveries.invitation_id, deliveries.step, deliveries.kind, deliveries.channel, deliveries.status, deliveries.attempts
     )
-    select d.id, d.invitation_id, d.step, d.kind, d.channel, d.status,
+    select d.id, d.invitation_id, d.step, d.kind, d.channel, d.status, d.attempts,
       i.status as inv_status, i.token_hash, i.expires_at, i.opened_at, i.survey_id, i.survey_version_id,
       c.name, c.email, c.phone, c.preferred_language, c.consent_email, c.consent_sms,
       (c.opted_out_at is not null or c.erased_at is not null) as opted_out,
@@ -71,6 +73,8 @@ export async function takeDeliveries(sql: SqlClient, takes: { id: string; at: Da
 
 export interface Claim {
   deliveryId: string;
+  /** The take count the claimant read (DeliveryRow.attempts): a later take by another worker voids the claim. */
+  taken: number;
   key: string;
   transport: string;
   at: Date;
@@ -80,7 +84,9 @@ export interface Claim {
 
 /**
  * Claims idempotency keys for hand-overs (attempts in state `handing`); returns the claim's id per key, absent
- * for a key another attempt holds (handing or accepted). A key twice in one group is claimed once.
+ * for a key another attempt holds (handing or accepted), and for a delivery that is no longer queued or was
+ * taken again since (its job expired and another worker has it: that worker decides, from fresher facts such
+ * as an answer given meanwhile). A key twice in one group is claimed once.
  */
 export async function claimKeys(sql: SqlClient, claims: Claim[]): Promise<Map<string, number>> {
   const noted = claims.filter((c) => c.emailQuestion !== null);
@@ -89,7 +95,8 @@ export async function claimKeys(sql: SqlClient, claims: Claim[]): Promise<Map<st
       insert into send_attempts (delivery_id, idempotency_key, transport, state, started_at)
       select x.delivery_id, x.key, x.transport, 'handing', x.at::timestamptz
       from unnest(${claims.map((c) => c.deliveryId)}::uuid[], ${claims.map((c) => c.key)}::text[], ${claims.map((c) => c.transport)}::text[],
-        ${claims.map((c) => c.at.toISOString())}::text[]) as x(delivery_id, key, transport, at)
+        ${claims.map((c) => c.at.toISOString())}::text[], ${claims.map((c) => c.taken)}::int[]) as x(delivery_id, key, transport, at, taken)
+      join deliveries d on d.id = x.delivery_id and d.status = 'queued' and d.attempts = x.taken
       on conflict (idempotency_key) where state in ('handing', 'accepted') do nothing
       returning id, idempotency_key
     ), noted as (
@@ -157,7 +164,9 @@ export async function markDeliveriesSent(sql: SqlClient, marks: SentMark[]): Pro
       from x where a.id = x.attempt_id and a.id = any(${attemptIds}::text[]::bigint[])
     ), delivery as (
       update deliveries d set status = 'sent', outcome = x.outcome, channel = x.channel, kind = x.kind, sent_at = x.at, updated_at = x.at
-      from x where d.id = x.delivery_id and d.id = any(${deliveryIds}::uuid[]) and d.status = 'queued'
+      from x where d.id = x.delivery_id and d.id = any(${deliveryIds}::uuid[])
+        -- or confirmed late: another worker took the delivery over while this hand-over was still running
+        and (d.status = 'queued' or (d.status = 'sent' and d.outcome = 'unconfirmed' and x.outcome = 'accepted'))
     ), invitation as (
       update invitations i set
         status = case when i.status in ('scheduled', 'failed') then 'sent' else i.status end,
@@ -214,13 +223,15 @@ export async function claimOf(sql: SqlClient, key: string) {
 export async function writeToOutbox(
   sql: SqlClient,
   deliveryId: string,
+  taken: number,
   key: string,
   message: { channel: string; to: string; subject: string | null; text: string; html: string | null; link: string },
   now: Date,
 ): Promise<number | null> {
   const [claim] = await sql<{ id: number }[]>`
     insert into send_attempts (delivery_id, idempotency_key, transport, state, started_at, finished_at)
-    values (${deliveryId}, ${key}, 'outbox', 'accepted', ${now.toISOString()}, ${now.toISOString()})
+    select ${deliveryId}, ${key}, 'outbox', 'accepted', ${now.toISOString()}, ${now.toISOString()}
+    from deliveries d where d.id = ${deliveryId} and d.status = 'queued' and d.attempts = ${taken}
     on conflict (idempotency_key) where state in ('handing', 'accepted') do nothing
     returning id`;
   if (!claim) return null;

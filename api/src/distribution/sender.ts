@@ -224,6 +224,9 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
     const row = await ctx.writes.take.run({ id: deliveryId, at: now });
     if (!row) return;
     const rules = rulesOf(row);
+    // An earlier attempt claimed this message (its process died, its job expired while it was still handing
+    // over, or it is being sent again by hand): it was handed over, whatever happened since.
+    if (row.claims.length > 0 && (await settleClaimed(sql, row, rules, row.channel, row.kind, row.claims[0], now))) return;
 
     if (row.inv_status === 'finished' || row.response_status === 'finished') return closeDelivery(sql, row, 'skipped', 'finished', now);
     if (row.inv_status === 'expired' || new Date(row.expires_at).getTime() <= now.getTime()) return closeDelivery(sql, row, 'skipped', 'expired', now);
@@ -288,8 +291,6 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
       brand: brand?.look ?? null,
     };
     const key = idempotencyKey(row.invitation_id, row.step, channel, address);
-    // An earlier attempt claimed this message (its process died, or it is being sent again by hand).
-    if (row.claims.includes(key) && (await settleClaimed(sql, row, rules, channel, kind, key, now))) return;
 
     const scale = channel === 'email' ? await emailScaleOf(sql, row, kind, locale, facts) : null;
     const emailQuestion = scale ? { invitationId: row.invitation_id, questionId: scale.questionId } : null;
@@ -317,6 +318,7 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
         const claimId = await writeToOutbox(
           t,
           row.id,
+          row.attempts,
           key,
           { channel, to: address, subject: message.subject ?? null, text: message.text, html: message.html ?? null, link: facts.link },
           now,
@@ -337,7 +339,7 @@ export async function processDelivery(ctx: SenderContext, deliveryId: string): P
         await ctx.limiters[channel].take();
         return transport.send(message, {
           commitPoint: async () => {
-            const claim = await ctx.writes.claim.run({ deliveryId: row.id, key, transport: transport.name, at: now, emailQuestion });
+            const claim = await ctx.writes.claim.run({ deliveryId: row.id, taken: row.attempts, key, transport: transport.name, at: now, emailQuestion });
             if (claim === null) {
               claimTaken = true;
               throw new ClaimTaken('message already claimed');
