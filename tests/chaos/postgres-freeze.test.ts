@@ -8,6 +8,7 @@ import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { recordScenario } from './report.ts';
 import { prepareDatabase, reportRentals, TOKEN_SECRET } from './setup-data.ts';
+import { startSubmitTraffic } from './submit-traffic.ts';
 
 const CLIENTS = 4;
 const RENTALS = 200;
@@ -40,67 +41,13 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Attempt {
-  at: number;
-  ms: number;
-  status: number | 'network' | 'timeout';
-}
-
 describe('PostgreSQL frozen under submit traffic', () => {
   it('answers 503 within seconds instead of hanging, recovers after the thaw, loses and doubles nothing', async () => {
     const tokens = await reportRentals(server.baseUrl, data.apiKey, RENTALS);
     expect(tokens).toHaveLength(RENTALS);
-    const todo = [...tokens];
-    const acknowledged = new Map<string, string>();
-    const attempts: Attempt[] = [];
-    let running = true;
-
-    const submit = async (token: string): Promise<Attempt> => {
-      const started = Date.now();
-      try {
-        const res = await fetch(`${server.baseUrl}/api/respond/${token}/submit`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ answers: { q_nps: token.charCodeAt(0) % 11, q_csat: 4 }, locale: 'en' }),
-          // Longer than the freeze: a request that hangs through the outage shows as one that took that long.
-          signal: AbortSignal.timeout(FROZEN_MS + 20_000),
-        });
-        if (res.status === 200) {
-          const body = (await res.json()) as { responseId: string };
-          const before = acknowledged.get(token);
-          if (before && before !== body.responseId) throw new Error(`token answered with two responses: ${before}, ${body.responseId}`);
-          acknowledged.set(token, body.responseId);
-        } else {
-          const text = await res.text();
-          if (res.status === 503) {
-            expect(res.headers.get('content-type')).toContain('application/problem+json');
-            expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-          } else throw new Error(`unexpected ${res.status}: ${text.slice(0, 300)}`);
-        }
-        return { at: started, ms: Date.now() - started, status: res.status };
-      } catch (error) {
-        const name = (error as Error).name;
-        if (name !== 'TimeoutError' && name !== 'TypeError') throw error;
-        return { at: started, ms: Date.now() - started, status: name === 'TimeoutError' ? 'timeout' : 'network' };
-      }
-    };
-
-    const client = async () => {
-      while (running) {
-        const token = todo.shift();
-        if (!token) {
-          await sleep(50);
-          continue;
-        }
-        const attempt = await submit(token);
-        attempts.push(attempt);
-        if (attempt.status !== 200) {
-          todo.push(token);
-          await sleep(200);
-        }
-      }
-    };
-    const clients = Array.from({ length: CLIENTS }, client);
+    // Longer than the freeze: a request that hangs through the outage shows as one that took that long.
+    const traffic = startSubmitTraffic(server.baseUrl, tokens, { clients: CLIENTS, timeoutMs: FROZEN_MS + 20_000, retryAfterMs: 200 });
+    const { acknowledged, attempts } = traffic;
     for (let waited = 0; acknowledged.size < 20 && waited < 20_000; waited += 100) await sleep(100);
     expect(acknowledged.size).toBeGreaterThan(0);
 
@@ -134,13 +81,7 @@ describe('PostgreSQL frozen under submit traffic', () => {
       else await sleep(200);
     }
     await sleep(2_000);
-    running = false;
-    await Promise.all(clients);
-    for (const token of todo.splice(0)) {
-      const attempt = await submit(token);
-      attempts.push(attempt);
-      expect(attempt.status).toBe(200);
-    }
+    await traffic.finish();
 
     const [{ responses, invitations, answers }] = await data.sql<{ responses: number; invitations: number; answers: number }[]>`
       select count(*)::int as responses, count(distinct invitation_id)::int as invitations, (select count(*)::int from answers) as answers
@@ -159,6 +100,7 @@ describe('PostgreSQL frozen under submit traffic', () => {
     });
 
     expect(server.exited()).toBeNull();
+    expect(traffic.unexpected).toEqual([]);
     // Nothing waited for the outage: each request begun while frozen was answered 503 within seconds.
     expect(whileFrozen.length).toBeGreaterThan(3);
     expect(whileFrozen.filter((a) => a.status !== 503 || a.ms > ANSWER_WITHIN_MS).map((a) => `${a.status} after ${a.ms} ms`)).toEqual([]);

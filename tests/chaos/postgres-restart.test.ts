@@ -7,6 +7,7 @@ import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { recordScenario } from './report.ts';
 import { prepareDatabase, reportRentals, TOKEN_SECRET } from './setup-data.ts';
+import { type SubmitAttempt, startSubmitTraffic } from './submit-traffic.ts';
 
 const CLIENTS = 6;
 const RENTALS = 400;
@@ -50,82 +51,26 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function statusCounts(attempts: Attempt[]) {
+function statusCounts(attempts: SubmitAttempt[]) {
   const counts: Record<string, number> = {};
   for (const a of attempts) counts[a.status] = (counts[a.status] ?? 0) + 1;
   return counts;
-}
-
-interface Attempt {
-  at: number;
-  ms: number;
-  status: number | 'network' | 'timeout';
 }
 
 describe('PostgreSQL restart under submit traffic', () => {
   it('keeps the server up, answers 503 fast while down, recovers within 5 s, loses and doubles nothing', async () => {
     const tokens = await reportRentals(server.baseUrl, data.apiKey, RENTALS);
     expect(tokens).toHaveLength(RENTALS);
-    const todo = [...tokens];
-    const acknowledged = new Map<string, string>();
-    const attempts: Attempt[] = [];
-    let running = true;
-    let lastUnexpected = '';
-
-    const submit = async (token: string): Promise<Attempt> => {
-      const started = Date.now();
-      try {
-        const res = await fetch(`${server.baseUrl}/api/respond/${token}/submit`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ answers: { q_nps: token.charCodeAt(0) % 11, q_csat: 4 }, locale: 'en' }),
-          signal: AbortSignal.timeout(10_000),
-        });
-        const attempt: Attempt = { at: started, ms: Date.now() - started, status: res.status };
-        if (res.status === 200) {
-          const body = (await res.json()) as { responseId: string };
-          const before = acknowledged.get(token);
-          if (before && before !== body.responseId) throw new Error(`token answered with two responses: ${before}, ${body.responseId}`);
-          acknowledged.set(token, body.responseId);
-        } else {
-          const text = await res.text();
-          if (res.status !== 503) lastUnexpected = text;
-          if (res.status === 503) {
-            expect(res.headers.get('content-type')).toContain('application/problem+json');
-            expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-            expect(text).not.toMatch(/at .*\.ts:\d+/); // no stack
-          }
-        }
-        return attempt;
-      } catch (error) {
-        const name = (error as Error).name;
-        return { at: started, ms: Date.now() - started, status: name === 'TimeoutError' ? 'timeout' : 'network' };
-      }
-    };
-
-    // Each client takes the next link and submits until it is acknowledged; a 503 or a lost connection
-    // means "try again", as the survey page's customer would.
-    const client = async () => {
-      while (running) {
-        const token = todo.shift();
-        if (!token) {
-          await sleep(50);
-          continue;
-        }
-        const attempt = await submit(token);
-        attempts.push(attempt);
-        if (attempt.status !== 200) {
-          todo.push(token);
-          await sleep(100);
-        }
-      }
-    };
-    const clients = Array.from({ length: CLIENTS }, client);
+    const traffic = startSubmitTraffic(server.baseUrl, tokens, { clients: CLIENTS, timeoutMs: 10_000, retryAfterMs: 100 });
+    const { acknowledged, attempts } = traffic;
 
     // Traffic flowing before the stop.
     for (let waited = 0; acknowledged.size < 30 && waited < 20_000; waited += 100) await sleep(100);
     const ackedBeforeStop = acknowledged.size;
-    expect(ackedBeforeStop, `statuses: ${JSON.stringify(statusCounts(attempts))} ${lastUnexpected}\n${server.output.join('').slice(-2000)}`).toBeGreaterThan(0);
+    expect(
+      ackedBeforeStop,
+      `statuses: ${JSON.stringify(statusCounts(attempts))} ${traffic.unexpected.at(-1) ?? ''}\n${server.output.join('').slice(-2000)}`,
+    ).toBeGreaterThan(0);
 
     await cluster.stop();
     const downAt = Date.now();
@@ -158,15 +103,8 @@ describe('PostgreSQL restart under submit traffic', () => {
       else await sleep(200);
     }
     await sleep(3_000);
-    running = false;
-    await Promise.all(clients);
-
     // The rest (and any whose answer was lost with a dropped connection) once more, with the database up.
-    for (const token of todo.splice(0)) {
-      const attempt = await submit(token);
-      attempts.push(attempt);
-      expect(attempt.status).toBe(200);
-    }
+    await traffic.finish();
 
     const stored = await data.sql<{ token_count: number; responses: number; invitations: number; answers: number }[]>`
       select count(*)::int as responses, count(distinct invitation_id)::int as invitations,

@@ -360,7 +360,8 @@ describe('redemptions and uptake', () => {
     ];
     for (const [i, [branch, tier]] of people.entries()) {
       const reward = await submit(await invitation(survey, await customer({ tier }), branch), 8);
-      codeOf.set(`${branch}-${i}`, reward!.code);
+      if (!reward?.code) throw new Error(`no code issued to person ${i}`);
+      codeOf.set(`${branch}-${i}`, reward.code);
     }
     expect([...codeOf.values()]).toEqual(['UP-01', 'UP-02', 'UP-03', 'UP-04', 'UP-05', 'UP-06', 'UP-07', 'UP-08']);
   });
