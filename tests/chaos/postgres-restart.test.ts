@@ -131,11 +131,19 @@ describe('PostgreSQL restart under submit traffic', () => {
     expect(whileDown.length).toBeGreaterThan(10);
     expect(whileDown.filter((a) => a.status !== 503).map((a) => `${a.status} at +${a.at - downAt} ms, took ${a.ms} ms`)).toEqual([]);
     expect(Math.max(...whileDown.map((a) => a.ms))).toBeLessThan(2_000);
-    expect(attempts.filter((a) => a.status !== 200 && a.status !== 503)).toEqual([]);
+    expect(
+      attempts
+        .filter((a) => a.status !== 200 && a.status !== 503)
+        .map((a) => `${a.status} at +${a.at - downAt} ms (restart at +${startingAt - downAt} ms), took ${a.ms} ms`),
+    ).toEqual([]);
     // Health: down while down, back within 5 s.
     const downHealth = health.filter((h) => h.at > downAt + 1_000);
     expect(downHealth.length).toBeGreaterThan(0);
-    expect(downHealth.every((h) => h.status === 503 && (h.body as { database?: string }).database === 'down')).toBe(true);
+    expect(
+      downHealth
+        .filter((h) => h.status !== 503 || (h.body as { database?: string }).database !== 'down')
+        .map((h) => `${h.status} ${JSON.stringify(h.body)} at +${h.at - downAt} ms`),
+    ).toEqual([]);
     expect(healthyAt).not.toBeNull();
     expect(healthyAt! - upAt).toBeLessThan(5_000);
     const firstOk = attempts.filter((a) => a.status === 200 && a.at >= upAt).map((a) => a.at + a.ms);

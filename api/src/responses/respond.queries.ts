@@ -498,12 +498,16 @@ function finishInvitation(sql: Sql, invitationId: string) {
 }
 
 /**
- * Submits through one connection in two round trips for the common case, a first submit of a survey
- * without alert rules, webhooks or rewards: (1) begin, the link's rate-limit hit, the invitation's lock and
- * what the submit needs; (2) the response, its answer rows, the invitation's status and commit, sent
- * together. A comment's analysis (topics, sentiment) runs between them and commit. Anything else (a draft,
- * a repeat, an expired or opted-out link, rules, webhooks, rewards) commits the hit and goes the way of
+ * Submits in one transaction of three round trips for the common case, a first submit of a survey without
+ * alert rules, webhooks or rewards: (1) begin; (2) the link's rate-limit hit, the invitation's lock and what
+ * the submit needs; (3) the response, its answer rows, the invitation's status and commit, sent together.
+ * A comment's analysis (topics, sentiment) runs between them and commit. Anything else (a draft, a repeat,
+ * an expired or opted-out link, rules, webhooks, rewards) commits the hit and goes the way of
  * submitInTransaction. The hit is counted in the same transaction, also when the submit is refused.
+ *
+ * The driver's transaction (`sql.begin`), not a reserved connection: a transaction whose connection closes
+ * (a database restart) fails at once, whereas statements queued on a reserved connection that closes are
+ * never settled, and a reservation asked for while the database is down can stay waiting after it is back.
  */
 export async function submitRespondAnswers(
   db: Database,
@@ -516,21 +520,14 @@ export async function submitRespondAnswers(
   const tokenHash = hashToken(token);
   // Before taking a connection of the pool for this submit: seeding takes one of its own.
   await lexiconSeeded(sql);
-  const conn = await sql.reserve();
-  let inTransaction = false;
-  let released = false;
-  const release = () => {
-    if (!released) conn.release();
-    released = true;
-  };
-  try {
-    inTransaction = true;
-    const [, verdict, [target], [needs]] = await allSent([
-      conn`begin`,
-      takeLinkHit(conn as unknown as Sql),
-      lockSubmitTarget(conn as unknown as Sql, tokenHash),
-      submitNeeds(conn as unknown as Sql, tokenHash),
-    ] as const);
+  type Outcome =
+    | { kind: 'finished'; result: ReturnType<typeof thankYou> }
+    | { kind: 'tooMany'; retryAfterMs: number }
+    | { kind: 'invalid'; error: unknown }
+    | { kind: 'other' };
+  const outcome = await sql.begin(async (tx): Promise<Outcome> => {
+    const conn = tx as unknown as Sql;
+    const [verdict, [target], [needs]] = await allSent([takeLinkHit(conn), lockSubmitTarget(conn, tokenHash), submitNeeds(conn, tokenHash)] as const);
     const plain =
       verdict.ok &&
       target !== undefined &&
@@ -542,23 +539,16 @@ export async function submitRespondAnswers(
       target.status !== 'opted_out' &&
       target.status !== 'expired' &&
       new Date(target.expires_at) > now;
-    // Read on this connection when not known yet: the pool may have no other connection free.
-    const definition = plain ? await cachedDefinition(target.survey_version_id, () => definitionOf(conn as unknown as Sql, target.survey_version_id)) : null;
-    if (!plain || !definition) {
-      inTransaction = false;
-      await conn`commit`;
-      if (!verdict.ok) throw tooMany(verdict.retryAfterMs);
-      // The connection goes back first: the other way takes its own from the pool.
-      release();
-      return submitInTransaction(db, token, now, input);
-    }
+    // Read in this transaction when not known yet: the pool may have no other connection free.
+    const definition = plain ? await cachedDefinition(target.survey_version_id, () => definitionOf(conn, target.survey_version_id)) : null;
+    // Returned, not thrown: the transaction commits with the rate-limit hit.
+    if (!verdict.ok) return { kind: 'tooMany', retryAfterMs: verdict.retryAfterMs };
+    if (!plain || !definition) return { kind: 'other' };
     let merged: Answers;
     try {
       merged = assertValid(definition, submittedAnswers(input.answers), true);
-    } catch (invalid) {
-      inTransaction = false;
-      await conn`commit`;
-      throw invalid;
+    } catch (error) {
+      return { kind: 'invalid', error };
     }
     const locale = input.locale ?? definition.defaultLocale;
     const startedAt = target.opened_at ? new Date(target.opened_at) : now;
@@ -578,22 +568,15 @@ export async function submitRespondAnswers(
       finishedAt: now,
       durationMs: Math.max(0, now.getTime() - startedAt.getTime()),
     };
-    const c = conn as unknown as Sql;
-    const writes = [insertFinishedResponse(c, values), rows.length > 0 ? insertAnswerRows(c, responseId, rows) : null, finishInvitation(c, target.id)];
-    // Topics and sentiment of the comment, stored with the response (read after the writes, on this connection).
-    if (hasComment(rows)) {
-      await allSent([...writes, analyseResponses(c, [responseId])]);
-    }
-    inTransaction = false;
-    // Commit goes with the writes: when one of them failed, the transaction was aborted and commit rolls back.
-    await allSent([...writes, conn`commit`]);
-    return thankYou({ definition, branchShareUrl: target.share_url }, responseId, merged, false);
-  } catch (error) {
-    if (inTransaction) await conn`rollback`.catch(() => {});
-    throw error;
-  } finally {
-    release();
-  }
+    const writes = [insertFinishedResponse(conn, values), rows.length > 0 ? insertAnswerRows(conn, responseId, rows) : null, finishInvitation(conn, target.id)];
+    // Topics and sentiment of the comment, stored with the response (read after the writes, in this transaction).
+    await allSent(hasComment(rows) ? [...writes, analyseResponses(conn, [responseId])] : writes);
+    return { kind: 'finished', result: thankYou({ definition, branchShareUrl: target.share_url }, responseId, merged, false) };
+  });
+  if (outcome.kind === 'finished') return outcome.result;
+  if (outcome.kind === 'tooMany') throw tooMany(outcome.retryAfterMs);
+  if (outcome.kind === 'invalid') throw outcome.error;
+  return submitInTransaction(db, token, now, input);
 }
 
 function thankYou(
