@@ -75,7 +75,10 @@ export function databaseWatchdog(onDown: (c: Context<AppBindings>) => Response):
       done.settled = true;
       done.wake?.();
     });
-    const outcome = await Promise.race([handled.then(() => 'done' as const), watch(c.get('deps'), done)]);
+    let outcome = await Promise.race([handled.then(() => 'done' as const), watch(c.get('deps'), done)]);
+    // A handler that waited on the same check (/api/health) answers in the same moment: its answer wins.
+    if (outcome === 'down') await new Promise<void>((resolve) => setImmediate(resolve));
+    if (done.settled) outcome = 'done';
     if (outcome === 'down') {
       // The handler may still finish once the database is back; its answer goes nowhere. A client that
       // tries again is recognised (a submit by its survey link, a case edit by its version), so nothing doubles.
