@@ -2,29 +2,15 @@
 // erasure) wait in text_analysis_pending: a read analyses them itself when few wait, and otherwise shows
 // the analysed ones and how many wait, until the back-fill catches up.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSession, createUserWithPassword } from '../../api/src/access/auth.queries.ts';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
 import type { SurveyDefinitionInput } from '@rs/survey-definition';
 import { analysePendingComments, TEXT_BACKFILL_BATCH } from '../../api/src/text/text.queries.ts';
 import type { TopicsResult } from '../../api/src/text/text.schemas.ts';
 import { rentalPayload, tokenFromLink } from '../support/rentals.ts';
+import { npsWithComment } from '../support/fixtures/definitions.ts';
 import { createTestApp, testClock } from '../support/test-db.ts';
 
-const definition: SurveyDefinitionInput = {
-  defaultLocale: 'zh-CN',
-  locales: ['zh-CN', 'en'],
-  title: { 'zh-CN': '租车体验调查', en: 'Your rental' },
-  pages: [
-    {
-      id: 'p_main',
-      questions: [
-        { id: 'q_nps', type: 'nps', required: true, text: { 'zh-CN': '推荐可能性', en: 'Recommend?' } },
-        { id: 'q_comment', type: 'text', text: { 'zh-CN': '还有什么想告诉我们的？', en: 'Anything else?' } },
-      ],
-    },
-  ],
-  outcomes: { recommend: 'q_nps' },
-};
+const definition = npsWithComment;
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let surveyId: string;
@@ -61,13 +47,7 @@ beforeAll(async () => {
   });
   await publishSurvey(t.db, survey.id);
   surveyId = survey.id;
-  const userId = await createUserWithPassword(
-    t.db,
-    { email: 'qm.backfill@example.com', name: 'QM', role: 'quality_manager', password: 'backfill-test-password', branchIds: [] },
-    t.clock.now(),
-  );
-  const session = await createSession(t.db, userId, t.clock.now(), 100_000);
-  staff = { cookie: `rs_session=${session.token}`, 'x-requested-with': 'backfill-test' };
+  staff = (await t.signIn('quality_manager')).headers;
   const rental = await t.request('/api/rentals', {
     method: 'POST',
     headers: staff,

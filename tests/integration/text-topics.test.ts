@@ -1,31 +1,16 @@
 // Text analytics over the API: topic figures from stored mentions, lexicon edits re-analyse every comment,
 // the explorer's topic filter, and an alert rule with a topic condition opening a case.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUserWithPassword } from '../../api/src/access/auth.queries.ts';
-import { createSession } from '../../api/src/access/auth.queries.ts';
 import { evaluateResponseRules } from '../../api/src/cases/evaluate.ts';
 import { npsFromCounts } from '../../api/src/analytics/engine/statistics/index.ts';
 import type { SurveyDefinitionInput } from '@rs/survey-definition';
 import { createSurvey, publishSurvey } from '../../api/src/surveys/versions.queries.ts';
 import type { Lexicon, TopicsResult } from '../../api/src/text/text.schemas.ts';
 import { rentalPayload, tokenFromLink } from '../support/rentals.ts';
+import { npsWithComment } from '../support/fixtures/definitions.ts';
 import { createTestApp, testClock } from '../support/test-db.ts';
 
-const definition: SurveyDefinitionInput = {
-  defaultLocale: 'zh-CN',
-  locales: ['zh-CN', 'en'],
-  title: { 'zh-CN': '租车体验调查', en: 'Your rental' },
-  pages: [
-    {
-      id: 'p_main',
-      questions: [
-        { id: 'q_nps', type: 'nps', required: true, text: { 'zh-CN': '推荐可能性', en: 'Recommend?' } },
-        { id: 'q_comment', type: 'text', text: { 'zh-CN': '还有什么想告诉我们的？', en: 'Anything else?' } },
-      ],
-    },
-  ],
-  outcomes: { recommend: 'q_nps' },
-};
+const definition = npsWithComment;
 
 // NPS and comment; the topics each comment is about are written next to it (what the figures must show).
 const planned: { nps: number; comment: string; topics: string[] }[] = [
@@ -65,13 +50,7 @@ beforeAll(async () => {
   });
   await publishSurvey(t.db, survey.id);
   surveyId = survey.id;
-  const userId = await createUserWithPassword(
-    t.db,
-    { email: 'qm.topics@example.com', name: 'QM', role: 'quality_manager', password: 'topics-test-password', branchIds: [] },
-    t.clock.now(),
-  );
-  const session = await createSession(t.db, userId, t.clock.now(), 100_000);
-  staff = { cookie: `rs_session=${session.token}`, 'x-requested-with': 'topics-test' };
+  staff = (await t.signIn('quality_manager')).headers;
   // A rule: a negative comment about vehicle damage opens a case.
   const rule = await request('/api/alert-rules', {
     method: 'POST',
