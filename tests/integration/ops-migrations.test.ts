@@ -6,7 +6,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { applyMigrations, migrationsFolder, MigrationError, NewerSchemaError, readMigrations } from '../../api/src/db/migrate.ts';
-import { databaseUrl, dropDatabases, uniqueName } from '../support/postgres.ts';
+import { createDatabaseNamed, databaseUrl, dropDatabases } from '../support/postgres.ts';
 
 const { adminUrl } = inject('pg');
 const created: string[] = [];
@@ -18,13 +18,7 @@ afterAll(async () => {
 });
 
 async function emptyDatabase() {
-  const name = uniqueName('rs_migr');
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  const name = await createDatabaseNamed(adminUrl, 'rs_migr');
   created.push(name);
   return databaseUrl(adminUrl, name);
 }

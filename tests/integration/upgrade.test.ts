@@ -16,7 +16,7 @@ import { parseEnv } from '../../api/src/env.ts';
 import { validateSurveyDefinition } from '@rs/survey-definition';
 import { analyticsDefinition, generateAnalyticsData, insertAnalyticsData } from '../support/analytics-data.ts';
 import { nps } from '../support/analytics-expect.ts';
-import { databaseUrl, dropDatabases, testsRoot, uniqueName } from '../support/postgres.ts';
+import { createDatabaseNamed, databaseUrl, dropDatabases, testsRoot } from '../support/postgres.ts';
 
 const { adminUrl } = inject('pg');
 const firstRelease = path.join(testsRoot, 'fixtures', 'migrations-v0.1');
@@ -29,13 +29,7 @@ afterAll(async () => {
 });
 
 async function newDatabase() {
-  const name = uniqueName('rs_upgrade');
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  const name = await createDatabaseNamed(adminUrl, 'rs_upgrade');
   created.push(name);
   return databaseUrl(adminUrl, name);
 }

@@ -40,29 +40,26 @@ export function databaseUrl(adminUrl: string, name: string): string {
 
 export const uniqueName = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
-/** A migrated database that per-file test databases are cloned from (CREATE DATABASE … TEMPLATE). */
-export async function createTemplateDatabase(adminUrl: string): Promise<string> {
-  const name = uniqueName('rs_tmpl');
+/** A new database with a unique name (empty, or a copy of `template`); returns its name. */
+export async function createDatabaseNamed(adminUrl: string, prefix: string, template?: string): Promise<string> {
+  const name = uniqueName(prefix);
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`create database "${name}"`);
+    await admin.unsafe(template ? `create database "${name}" template "${template}"` : `create database "${name}"`);
   } finally {
     await admin.end();
   }
+  return name;
+}
+
+/** A migrated database that per-file test databases are cloned from (CREATE DATABASE … TEMPLATE). */
+export async function createTemplateDatabase(adminUrl: string): Promise<string> {
+  const name = await createDatabaseNamed(adminUrl, 'rs_tmpl');
   await applyMigrations(databaseUrl(adminUrl, name));
   return name;
 }
 
-export async function cloneDatabase(adminUrl: string, template: string, prefix = 'rs_test'): Promise<string> {
-  const name = uniqueName(prefix);
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database "${name}" template "${template}"`);
-  } finally {
-    await admin.end();
-  }
-  return name;
-}
+export const cloneDatabase = (adminUrl: string, template: string, prefix = 'rs_test') => createDatabaseNamed(adminUrl, prefix, template);
 
 export async function dropDatabases(adminUrl: string, names: string[]) {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
