@@ -804,19 +804,20 @@ async function writeResults(r: {
     '',
     `Where the time goes (measured in this run, p50 of 2 after a cold one): a call without a customer or rental segment reads the daily ` +
       `rollup (${fmt(Number(r.settings.daily_rows))} rows of branch × day; reading a year of them alone: ${ms(r.profile.dailyScan.p50)}) and sums ` +
-      `its ~60 columns and array slots per group. A call with a segment (tier, customer type, vehicle class, channel, new/returning, or a ` +
-      `segment filter) reads the per-response facts instead: counting a year of facts rows alone takes ${ms(r.profile.factsScan.p50)}, ` +
+      `its ~60 columns and array slots per group. The per-response facts are read when no rollup holds the question (two segment ` +
+      `kinds at once): counting a year of facts rows alone takes ${ms(r.profile.factsScan.p50)}, ` +
       `joined to the customers for the tier ${ms(r.profile.customersJoin.p50)}, joined to the rentals for the channel ${ms(r.profile.rentalsJoin.p50)}; ` +
       `the rest of such a call is the ~60 sums per group over the slots of each response's arrays (answers, dimension scores), ` +
       `about 1M rows × 60 aggregate steps. The facts table (${r.settings.facts}), customers (${r.settings.customers}) and rentals ` +
       `(${r.settings.rentals}) do not fit in shared_buffers (${r.settings.shared_buffers}, the embedded server's default; work_mem ` +
       `${r.settings.work_mem}, ${r.settings.parallel} parallel workers per query), so every such call reads them again from the OS cache. ` +
-      'DuckDB reads only the columns a question needs from a compressed columnar file and aggregates them vectorised on both cores, ' +
-      'which is why it answers every segment question in about a second from the raw answers. What would bring the segment calls under ' +
-      '300 ms: a rollup keyed by segment as well as branch and day (the segment of each response stored on its facts row, and the ' +
-      'facts of a customer refreshed when the nightly segment refresh changes their tier), so that a segment summary reads thousands of ' +
-      'rows instead of a million; the change analysis is different in kind: its 500 bootstrap replicates each redraw every response ' +
-      'of both periods (docs/statistics.md), so its time grows with the responses in the two periods, not with the rows read.',
+      'Calls with at most one segment kind (a summary or trend by tier, customer type, vehicle class, channel or new/returning, a ' +
+      'segment filter, the drivers of a segment) sum the segment rollup (analytics_segments: the same sums per branch, day or ' +
+      'month and one segment value; api/src/analytics/engine/segments.queries.ts), thousands of rows instead of a million; two kinds at ' +
+      'once read the facts as above. DuckDB reads only the columns a question needs from a compressed columnar file and aggregates ' +
+      'them vectorised on both cores. The calls still over the limit do more than sum a rollup: drivers by item correlate every item ' +
+      'over the listwise-complete responses, the change analysis draws its bootstrap replicates (docs/statistics.md), problems and ' +
+      'loyalty read per-response and per-customer rows; a staff page adds up the calls it makes.',
     '',
     `Goal (issue 15): every dashboard call under ${API_LIMIT_MS} ms — ${r.apiRows.length - r.apiOver.length} of ${r.apiRows.length} at p95` +
       `${r.apiOver.length > 0 ? `; over: ${r.apiOver.map((a) => `${a.label} (${ms(a.timing.p95)})`).join(', ')}` : ''}: **${r.apiOver.length === 0 ? 'met' : 'not met'}**; ` +
