@@ -61,6 +61,17 @@ async function queuedInvitation(n: number) {
   return { deliveryId: delivery.id, token: tokenFromLink(body.invitation.link) };
 }
 
+/** One worker's send job for the delivery, with its own sender context and provider. */
+const sendWith = (provider: { transport: Transport }, deliveryId: string) =>
+  processDelivery(createSenderContext(t.deps, { email: provider.transport, sms: null }), deliveryId);
+
+/** The delivery's status and outcome, and the states of its send attempts. */
+async function stateOf(deliveryId: string) {
+  const [delivery] = await t.sql<{ status: string; outcome: string | null }[]>`select status, outcome from deliveries where id = ${deliveryId}`;
+  const attempts = await t.sql<{ state: string }[]>`select state from send_attempts where delivery_id = ${deliveryId}`;
+  return { status: delivery.status, outcome: delivery.outcome, attempts: attempts.map((a) => a.state) };
+}
+
 beforeAll(async () => {
   t = await createTestApp({
     clock: testClock('2026-06-01T10:00:00Z'),
@@ -80,22 +91,19 @@ describe('a delivery taken over by another worker', () => {
     const { deliveryId, token } = await queuedInvitation(1);
     const first = heldProvider();
     const second = quickProvider();
-    const firstWorker = processDelivery(createSenderContext(t.deps, { email: first.transport, sms: null }), deliveryId);
+    const firstWorker = sendWith(first, deliveryId);
     // The first worker has taken the delivery and waits before its hand-over; the customer answers.
     await new Promise((r) => setTimeout(r, 100));
     const submit = await t.request(`/api/respond/${token}/submit`, { method: 'POST', json: { answers: { q_nps: 9, q_csat: 5 }, locale: 'en' } });
     expect(submit.status).toBe(200);
     // Its job expired: the second worker takes the delivery and skips it, the customer has answered.
-    await processDelivery(createSenderContext(t.deps, { email: second.transport, sms: null }), deliveryId);
+    await sendWith(second, deliveryId);
     first.openGate();
     first.openTail();
     await firstWorker;
     expect(first.handedOver).toHaveLength(0);
     expect(second.handedOver).toHaveLength(0);
-    const [delivery] = await t.sql`select status, outcome from deliveries where id = ${deliveryId}`;
-    expect(delivery).toMatchObject({ status: 'skipped', outcome: 'finished' });
-    const attempts = await t.sql`select state from send_attempts where delivery_id = ${deliveryId}`;
-    expect(attempts).toHaveLength(0);
+    expect(await stateOf(deliveryId)).toEqual({ status: 'skipped', outcome: 'finished', attempts: [] });
   });
 
   it('is marked accepted when the first worker confirms a hand-over the second found still running', async () => {
@@ -103,18 +111,14 @@ describe('a delivery taken over by another worker', () => {
     const first = heldProvider();
     const second = quickProvider();
     first.openGate();
-    const firstWorker = processDelivery(createSenderContext(t.deps, { email: first.transport, sms: null }), deliveryId);
+    const firstWorker = sendWith(first, deliveryId);
     await first.atTail; // claimed, the last bytes not yet written
-    await processDelivery(createSenderContext(t.deps, { email: second.transport, sms: null }), deliveryId);
-    const [meanwhile] = await t.sql`select status, outcome from deliveries where id = ${deliveryId}`;
-    expect(meanwhile).toMatchObject({ status: 'sent', outcome: 'unconfirmed' });
+    await sendWith(second, deliveryId);
+    expect(await stateOf(deliveryId)).toEqual({ status: 'sent', outcome: 'unconfirmed', attempts: ['handing'] });
     first.openTail();
     await firstWorker;
     expect(first.handedOver).toHaveLength(1);
     expect(second.handedOver).toHaveLength(0);
-    const [delivery] = await t.sql`select status, outcome from deliveries where id = ${deliveryId}`;
-    expect(delivery).toMatchObject({ status: 'sent', outcome: 'accepted' });
-    const attempts = await t.sql`select state from send_attempts where delivery_id = ${deliveryId}`;
-    expect(attempts.map((a) => a.state)).toEqual(['accepted']);
+    expect(await stateOf(deliveryId)).toEqual({ status: 'sent', outcome: 'accepted', attempts: ['accepted'] });
   });
 });
