@@ -6,6 +6,7 @@
 // Data: generate_series inside PostgreSQL (tests/support/analytics-bench-data.ts), in a database of its own.
 //   node --import tsx bench/analytics.ts [--responses=1000000] [--branches=200] [--runs=7] [--page-runs=5] [--keep] [--no-build] [--no-results]
 // --no-build reuses the web build copied to bench/.tmp/web-build by an earlier run.
+import '../tests/support/loopback-only.ts';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';

@@ -3,6 +3,7 @@
 // server (the embedded PostgreSQL, or the server DATABASE_URL names). Then the same file once more (every
 // row unchanged) with --again. Writes the figures to bench/RESULTS.md.
 //   node --import tsx bench/import.ts [--rows=1000000] [--again] [--keep]
+import '../tests/support/loopback-only.ts';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';

@@ -3,6 +3,7 @@
 // sending the same message to the same server, in the same run. The SMTP server (npm smtp-server) runs in
 // a process of its own. Writes the figures to bench/RESULTS.md.
 //   node --import tsx bench/send.ts [--invitations=5000] [--bare=2000] [--rounds=5] [--keep]
+import '../tests/support/loopback-only.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';

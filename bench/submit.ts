@@ -2,6 +2,7 @@
 // row lock, answer validation against the survey version, answers replaced, invitation finished, rules job
 // queued), beside a bare Hono route doing one INSERT into the same database, measured in the same run.
 //   node --import tsx bench/submit.ts [--submissions=2000] [--clients=8,50] [--rounds=5]
+import '../tests/support/loopback-only.ts';
 import os from 'node:os';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';

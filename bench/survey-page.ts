@@ -5,6 +5,7 @@
 // contentful paint, checks that each page is usable without JavaScript, that responses are compressed and
 // /_app/immutable assets cached for good, and fails over the limits. `--runs=N` visits per page (3).
 // Needs the web build (`npm run build`): the server is the one process of `npm start` (api/src/main.ts).
+import '../tests/support/loopback-only.ts';
 import os from 'node:os';
 import { chromium, type Browser } from '@playwright/test';
 import { DEMO_PASSWORD, DEMO_USERS } from '../api/src/demo/seed.ts';

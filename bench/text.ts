@@ -1,6 +1,7 @@
 // npm run bench:text — topic precision/recall and sentiment accuracy of the text analysis on the labelled
 // comments in tests/fixtures/text-comments.json; writes its section of bench/RESULTS.md and exits 1 when
 // a target of issue 17 is missed.
+import '../tests/support/loopback-only.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

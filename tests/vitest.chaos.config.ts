@@ -8,6 +8,7 @@ export default defineConfig({
     name: 'chaos',
     include: ['chaos/**/*.test.ts'],
     globalSetup: ['./chaos/report.setup.ts'],
+    setupFiles: ['./support/loopback-only.ts'],
     testTimeout: 180_000,
     hookTimeout: 240_000,
     fileParallelism: false,

@@ -12,6 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['unit/**/*.test.ts'],
+          setupFiles: ['./support/loopback-only.ts'],
           sequence: { groupOrder: 0 },
         },
       },
@@ -21,6 +22,7 @@ export default defineConfig({
           include: ['integration/**/*.test.ts'],
           sequence: { groupOrder: 1 },
           globalSetup: ['./support/global-setup.ts'],
+          setupFiles: ['./support/loopback-only.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: true,

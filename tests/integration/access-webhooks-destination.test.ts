@@ -1,7 +1,8 @@
 // Webhooks cannot reach inside: internal destinations are refused when a webhook is added or changed
 // (nothing stored, nothing sent) and again at each delivery (a host name that now resolves to loopback),
 // and redirects are not followed. Every address here is loopback or is refused before any connection:
-// a loopback receiver counts what arrives and must get nothing from a refused webhook.
+// a loopback receiver counts what arrives and must get nothing from a refused webhook, and the test network
+// guard (support/loopback-only.ts) makes any socket to another address fail before it is opened.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

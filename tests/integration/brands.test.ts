@@ -129,7 +129,7 @@ describe('brand logos', () => {
     expect(large.status).toBe(413);
     expect(((await large.json()) as any).errors[0]).toMatchObject({ path: 'logo', code: 'too_large' });
 
-    const svg = await upload(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'image/png');
+    const svg = await upload(new TextEncoder().encode('<svg><script>alert(1)</script></svg>'), 'image/png');
     expect(svg.status).toBe(415);
     expect(((await svg.json()) as any).errors[0]).toMatchObject({ path: 'logo', code: 'type' });
 
