@@ -32,6 +32,13 @@ const toBranch = (r: BranchRow): Branch => ({
 
 const COLUMNS = 'id, code, name, name_en, city, region, region_id, time_zone, active, created_at, updated_at';
 
+/** Which of these branch codes exist (rental targeting rules, reward redemptions by branch). */
+export async function knownBranchCodes(sql: SqlClient, codes: string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = await sql<{ code: string }[]>`select code from branches where code = any(${codes}::text[])`;
+  return new Set(rows.map((r) => r.code));
+}
+
 /** Branches in code order; `scope` (branch ids) limits them for branch-scoped roles, null = all. */
 export async function listBranches(sql: SqlClient, scope: string[] | null, filter: { active?: boolean }): Promise<Branch[]> {
   const rows = await sql<BranchRow[]>`

@@ -44,9 +44,3 @@ export async function surveyExists(sql: SqlClient, surveyId: string): Promise<bo
   const [row] = await sql`select 1 from surveys where id = ${surveyId}`;
   return row !== undefined;
 }
-
-/** Which of these branch codes exist. */
-export async function knownBranchCodes(sql: SqlClient, codes: string[]): Promise<Set<string>> {
-  const rows = await sql<{ code: string }[]>`select code from branches where code = any(${codes}::text[])`;
-  return new Set(rows.map((r) => r.code));
-}

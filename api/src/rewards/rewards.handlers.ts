@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Context } from 'hono';
 import { audit } from '../access/audit.ts';
 import { branchScopeOf } from '../access/scope.ts';
+import { knownBranchCodes } from '../branches/branches.queries.ts';
 import { uptakeBy, uptakeFromCounts } from '../analytics/engine/statistics/uptake.ts';
 import { ProblemError, unprocessable, type ProblemFieldError } from '../lib/problem.ts';
 import type { AppBindings, AppRouteHandler } from '../lib/types.ts';
@@ -115,7 +116,7 @@ async function recordRedemptions(c: Context<AppBindings>, programmeId: string, r
     await q.lockProgramme(tx, programmeId);
     const codes = [...new Set(records.map((r) => r.value.code))];
     const targets = await q.lockCodesForRedemption(tx, programmeId, codes);
-    const branches = await q.knownBranchCodes(tx, [...new Set(records.map((r) => r.value.branch).filter((b): b is string => !!b))]);
+    const branches = await knownBranchCodes(tx, [...new Set(records.map((r) => r.value.branch).filter((b): b is string => !!b))]);
     const errors: ProblemFieldError[] = [];
     const seen = new Map<string, number>();
     const updates: { id: string; redeemedAt: string; branch: string | null }[] = [];

@@ -413,12 +413,6 @@ export async function lockCodesForRedemption(sql: SqlClient, programmeId: string
   return new Map(rows.map((r) => [r.code, r]));
 }
 
-export async function knownBranchCodes(sql: SqlClient, codes: string[]): Promise<Set<string>> {
-  if (codes.length === 0) return new Set();
-  const rows = await sql<{ code: string }[]>`select code from branches where code = any(${codes}::text[])`;
-  return new Set(rows.map((r) => r.code));
-}
-
 export async function markRedeemed(sql: SqlClient, rows: { id: string; redeemedAt: string; branch: string | null }[]): Promise<number> {
   if (rows.length === 0) return 0;
   const values = rows.map((r) => ({ id: r.id, redeemed_at: r.redeemedAt, branch: r.branch }));
